@@ -1,0 +1,119 @@
+/**
+ * EventStore on PostgreSQL or PGlite: one Kysely implementation for both.
+ * Appends go through `sb_append` (one round trip); see postgres-event-store.migrations.ts
+ * for why `$all` readers never skip an event.
+ */
+import { Kysely, sql } from 'kysely';
+import {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  WrongExpectedRevisionError,
+} from '../../ports/event-store.port';
+import { pollAll, AppendSignal } from './poll-all';
+
+interface EventRow {
+  position: string | number | bigint;
+  id: string;
+  stream: string;
+  revision: string | number | bigint;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const SAFE_TO_READ = sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+export class PostgresEventStore implements EventStore {
+  private readonly appended = new AppendSignal();
+
+  constructor(
+    private readonly db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any -- events table is private to this adapter
+    private readonly options: { idlePollMs?: number } = {},
+  ) {}
+
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
+    try {
+      const { rows } = await sql<{ revision: string; position: string }>`
+        SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(this.db);
+      const last = rows[rows.length - 1];
+      if (!last) throw new Error(`append to ${stream} returned nothing`);
+      const result = { revision: Number(last.revision), position: Number(last.position) };
+      this.appended.raise(result.position);
+      return result;
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string };
+      if (pgError.code === 'SB409') {
+        const actual = pgError.detail === 'no_stream' || pgError.detail === undefined ? 'no_stream' : Number(pgError.detail);
+        throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
+      }
+      // An error after sb_append took the position lock must not leave it held on a pooled connection.
+      await sql`SELECT pg_advisory_unlock_all()`.execute(this.db).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    let query = this.db
+      .selectFrom('events')
+      .select(['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata', 'recorded_at'])
+      .where('stream', '=', stream)
+      .where('revision', '>=', options.fromRevision ?? 0)
+      .orderBy('revision');
+    if (options.maxCount !== undefined) query = query.limit(options.maxCount);
+    return (await query.execute()).map(toRecorded);
+  }
+
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata', 'recorded_at'])
+      .where('position', '>', after)
+      .where(SAFE_TO_READ)
+      .orderBy('position')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent[]> {
+    return pollAll((o) => this.readAll(o), this.appended, { ...options, idlePollMs: this.options.idlePollMs ?? 200 });
+  }
+
+  async headPosition(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select('position')
+      .where(SAFE_TO_READ)
+      .orderBy('position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.position) : 0;
+  }
+
+  async close(): Promise<void> {
+    // The Kysely instance is shared with the read models; its owner destroys it.
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: Number(row.revision),
+    position: Number(row.position),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}

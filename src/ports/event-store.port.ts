@@ -1,0 +1,99 @@
+/**
+ * The event store port: the one seam between the application and the log.
+ * Adapters: PostgreSQL and PGlite (one Kysely implementation), EventStoreDB/KurrentDB.
+ * Every adapter passes test/contract/event-store.contract.ts.
+ */
+
+/** Where an append expects the stream to be. A number is the revision of the stream's last event. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface EventMetadata {
+  actorId: string | null;
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  traceparent?: string;
+  schemaVersion: number;
+}
+
+export interface EventToAppend {
+  /** A uuid; the same command yields the same ids, which makes appends idempotent. */
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  stream: string;
+  /** Per stream, from 0. */
+  revision: number;
+  /** Global, > 0, strictly increasing in the order `$all` is read. */
+  position: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  revision: number;
+  /** Position of the last appended event. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events whose position is greater than this; 0 reads from the start. */
+  after: number;
+  limit: number;
+}
+
+export interface SubscribeToAllOptions {
+  after: number;
+  batchSize?: number;
+  signal: AbortSignal;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically. Throws WrongExpectedRevisionError when the stream is not where expected.
+   * Appending a batch whose first event id is already in the stream writes nothing and returns
+   * the original result (idempotent append).
+   */
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events in revision order; [] for a stream that does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** `$all` in position order, never skipping an event that commits later with a lower position. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch up from `after`, then stay live; yields non-empty batches in position order until aborted. */
+  subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent[]>;
+  /** Position of the newest readable event, 0 when the log is empty. */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+
+/** `ticket-0b1c…` → `ticket`. */
+export function categoryOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash === -1 ? stream : stream.slice(0, dash);
+}

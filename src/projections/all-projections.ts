@@ -1,0 +1,4 @@
+/** Every projection of the application, in one list: the composition root, migrations and the CLI read it. */
+import type { Projection } from './projection';
+
+export const allProjections: readonly Projection[] = [];
