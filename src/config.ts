@@ -7,8 +7,9 @@ import { z } from 'zod';
 const optionalUrl = z
   .string()
   .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .pipe(z.string().url().optional());
+  .optional()
+  .transform((value) => (value ? value : undefined))
+  .pipe(z.url().optional());
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

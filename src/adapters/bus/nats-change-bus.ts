@@ -1,0 +1,26 @@
+/** Change notices on NATS core, `changes.<view>.<key>`: every gateway instance hears every change. */
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ChangeBus, ChangeNotice } from '../../ports/change-bus.port';
+
+const token = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
+
+export class NatsChangeBus implements ChangeBus {
+  constructor(private readonly nc: NatsConnection) {}
+
+  publish(changes: readonly ChangeNotice[]): void {
+    for (const change of changes) this.nc.publish(`changes.${token(change.view)}.${token(change.key)}`, JSON.stringify(change));
+  }
+
+  subscribe(pattern: string, onChange: (change: ChangeNotice) => void): () => void {
+    const subscription = this.nc.subscribe(`changes.${pattern}`, {
+      callback: (error, message) => {
+        if (!error) onChange(message.json<ChangeNotice>());
+      },
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to the bus module, which drains it.
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * EventStore on EventStoreDB/KurrentDB, through the official gRPC client (`kurrentdb://…`).
+ *
+ * Positions. The server writes each event of an append as its own self-committed prepare record
+ * (Data | IsCommitted; TransactionBegin on the first, TransactionEnd on the last; no commit record).
+ * `$all` gives such an event the position (commit, prepare) = (its log position, its log position),
+ * so the events of one batch have distinct commit positions that increase in the order `$all` is
+ * read, and `position` is Number(commit): a byte offset in the log, safe as a JS number. Only the
+ * explicit transactions of the legacy TCP API end with a separate commit record whose position all
+ * their events share. Prepare positions would not rescue those: interleaved transactions are read
+ * in commit order, not prepare order. Such events are refused loudly (PositionCursor) rather than
+ * given positions that repeat. Reads from a position pass (n, n), which names exactly the event at n.
+ *
+ * The append result's position is that of the batch's TransactionEnd record, i.e. of its last event.
+ * An idempotent repeat (same ids, same expected revision) writes nothing and gets the original
+ * batch's last revision and position back from the server; a server that leaves the position out
+ * (older ones did) makes us read it from the stream.
+ *
+ * System events: the `excludeSystemEvents()` filter works on event types (`$…`); events of `$…`
+ * streams are dropped here as well, and headPosition applies the same rule, so that a reader
+ * waiting for readAll to reach the head never waits for an event readAll will not return.
+ */
+import type { Readable } from 'node:stream';
+import {
+  ANY,
+  AllStreamResolvedEvent,
+  AppendResult as ClientAppendResult,
+  AppendStreamState,
+  BACKWARDS,
+  END,
+  EventData,
+  KurrentDBClient,
+  NO_STREAM,
+  Position,
+  ReadPosition,
+  RecordedEvent as ClientRecordedEvent,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+} from '@kurrent/kurrentdb-client';
+import {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  WrongExpectedRevisionError,
+} from '../../ports/event-store.port';
+
+const DEFAULT_BATCH_SIZE = 500;
+/** Enough for the newest events of `$all` to include one outside `$…` streams almost always. */
+const HEAD_PAGE = 32;
+/** What the server sends (u64 max) for a position it does not know, e.g. stream reads before 22.6. */
+const UNKNOWN_POSITION = 2n ** 64n - 1n;
+
+export class KurrentDbEventStore implements EventStore {
+  private readonly client: KurrentDBClient;
+  /** Ended by close(): disposing the client cancels their gRPC calls but would leave their readers waiting. */
+  private readonly subscriptions = new Set<Readable>();
+
+  constructor(connectionString: string) {
+    this.client = KurrentDBClient.connectionString(connectionString);
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const last = events[events.length - 1];
+    if (!last) throw new Error('append needs at least one event');
+    const result = await this.write(stream, events, expectedRevision);
+    const revision = toSafeNumber(result.nextExpectedRevision, `revision of ${stream}`);
+    const commit = knownCommit(result.position);
+    const position = commit !== undefined ? toSafeNumber(commit, `position in ${stream}`) : await this.positionAtRevision(stream, revision, last.id);
+    return { revision, position };
+  }
+
+  async readStream(stream: string, { fromRevision = 0, maxCount }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (maxCount === 0) return [];
+    const read = this.client.readStream(stream, { fromRevision: fromRevision > 0 ? BigInt(fromRevision) : START, maxCount });
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const { event } of read) {
+        if (event) events.push(toRecorded(event, streamEventPosition(event)));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    const cursor = new PositionCursor(after);
+    while (found.length < limit) {
+      // fromPosition is inclusive: the event at the cursor comes back first and is skipped.
+      const maxCount = limit - found.length + 1;
+      let received = 0;
+      cursor.restart();
+      for await (const resolved of this.client.readAll({ fromPosition: toReadPosition(cursor.position), maxCount, filter: excludeSystemEvents() })) {
+        received += 1;
+        const event = cursor.admit(resolved);
+        if (event && found.length < limit) found.push(event);
+      }
+      if (received < maxCount) break; // the end of $all
+    }
+    return found;
+  }
+
+  async *subscribeToAll({ after, batchSize = DEFAULT_BATCH_SIZE, signal }: SubscribeToAllOptions): AsyncGenerator<RecordedEvent[]> {
+    if (signal.aborted) return;
+    // A buffer as large as a batch lets a busy log fill whole batches while the consumer works.
+    const subscription = this.client.subscribeToAll(
+      { fromPosition: toReadPosition(after), filter: excludeSystemEvents() },
+      { highWaterMark: Math.max(batchSize, 16) },
+    );
+    // The client emits 'error' itself, even after unsubscribe; with no listener left that would crash the process.
+    subscription.on('error', ignore);
+    this.subscriptions.add(subscription);
+    const cursor = new PositionCursor(after);
+    try {
+      for await (const received of bufferedBatches(subscription, batchSize, signal)) {
+        const batch = received.map((resolved) => cursor.admit(resolved)).filter((event) => event !== undefined);
+        if (batch.length > 0) yield batch;
+      }
+    } finally {
+      this.subscriptions.delete(subscription);
+      subscription.destroy();
+      // Not awaited: it waits for the gRPC call to exist, which may take as long as connecting does.
+      void subscription.unsubscribe().catch(ignore);
+    }
+  }
+
+  async headPosition(): Promise<number> {
+    let from: ReadPosition = END;
+    let before = Number.POSITIVE_INFINITY;
+    for (;;) {
+      let received = 0;
+      for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE, filter: excludeSystemEvents() })) {
+        received += 1;
+        const position = allPosition(resolved);
+        if (position >= before) continue; // whether a backwards read includes its start is not documented
+        before = position;
+        if (resolved.event && !isSystemStream(resolved.event.streamId)) return position;
+      }
+      if (received < HEAD_PAGE) return 0;
+      from = toReadPosition(before);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.destroy();
+    await this.client.dispose();
+  }
+
+  private async write(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<ClientAppendResult> {
+    let result: ClientAppendResult;
+    try {
+      result = await this.client.appendToStream(stream, events.map(toEventData), { streamState: toStreamState(expectedRevision) });
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new WrongExpectedRevisionError(stream, expectedRevision, toActualRevision(error.actualState));
+      }
+      throw error;
+    }
+    // success is false only with throwOnAppendFailure=false in the connection string; refuse the same way.
+    if (!result.success) throw new WrongExpectedRevisionError(stream, expectedRevision, toActualRevision(result.nextExpectedRevision));
+    return result;
+  }
+
+  /** The `$all` position of the event at `revision`, which must be the batch's last event. */
+  private async positionAtRevision(stream: string, revision: number, lastId: string): Promise<number> {
+    const [event] = await this.readStream(stream, { fromRevision: revision, maxCount: 1 });
+    if (event?.id !== lastId) {
+      throw new Error(`append to ${stream}: revision ${revision} holds ${event?.id ?? 'nothing'}, not the appended event ${lastId}`);
+    }
+    return event.position;
+  }
+}
+
+/**
+ * Keeps `$all` positions strictly increasing past a start position. Events at or before the start
+ * are skipped (a read from a position returns the event at it); after the first admitted event a
+ * position that does not increase can only be a legacy transaction sharing a commit position.
+ */
+class PositionCursor {
+  private admitted = false;
+
+  constructor(public position: number) {}
+
+  /** A new read from `position` returns the event at `position` again. */
+  restart(): void {
+    this.admitted = false;
+  }
+
+  /** The event, if it is past the cursor and not in a `$…` stream; advances the cursor either way. */
+  admit(resolved: AllStreamResolvedEvent): RecordedEvent | undefined {
+    const position = allPosition(resolved);
+    if (position <= this.position) {
+      if (!this.admitted) return undefined;
+      throw new Error(
+        `$all position ${position} does not increase past ${this.position}: events sharing a commit position ` +
+          '(explicit transactions of the legacy TCP API) are not supported',
+      );
+    }
+    this.position = position;
+    this.admitted = true;
+    const event = resolved.event;
+    return event && !isSystemStream(event.streamId) ? toRecorded(event, position) : undefined;
+  }
+}
+
+/**
+ * What the subscription has buffered, up to `max` events per batch, as soon as there is at least
+ * one. Ends when `signal` aborts; throws if the subscription fails or the server ends it.
+ */
+async function* bufferedBatches(source: Readable, max: number, signal: AbortSignal): AsyncGenerator<AllStreamResolvedEvent[]> {
+  let failure: unknown;
+  let ended = false;
+  let wake = (): void => undefined;
+  const onReadable = () => wake();
+  const onEnd = () => {
+    ended = true;
+    wake();
+  };
+  const onError = (error: unknown) => {
+    failure ??= error;
+    wake();
+  };
+  source.on('readable', onReadable).on('end', onEnd).on('close', onEnd).on('error', onError);
+  signal.addEventListener('abort', onReadable);
+  try {
+    for (;;) {
+      if (signal.aborted) return;
+      if (failure !== undefined) throw failure;
+      const batch = drain(source, max);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (ended) throw new Error('the $all subscription ended before it was aborted');
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    source.off('readable', onReadable).off('end', onEnd).off('close', onEnd).off('error', onError);
+    signal.removeEventListener('abort', onReadable);
+  }
+}
+
+function drain(source: Readable, max: number): AllStreamResolvedEvent[] {
+  const batch: AllStreamResolvedEvent[] = [];
+  while (batch.length < max) {
+    const next = source.read() as AllStreamResolvedEvent | null; // an object-mode stream of the client's events
+    if (next === null) break;
+    batch.push(next);
+  }
+  return batch;
+}
+
+function toEventData({ id, type, data, metadata }: EventToAppend): EventData {
+  return jsonEvent({ id, type, data, metadata: { ...metadata } });
+}
+
+function toStreamState(expected: ExpectedRevision): AppendStreamState {
+  switch (expected) {
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    case 'any':
+      return ANY;
+    default:
+      if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`invalid expected revision ${expected}`);
+      return BigInt(expected);
+  }
+}
+
+/** The client says `no_stream`, or -1 on the paths that report a bare revision. */
+function toActualRevision(actual: bigint | 'no_stream'): number | 'no_stream' {
+  return actual === 'no_stream' || actual < 0n ? 'no_stream' : toSafeNumber(actual, 'actual revision');
+}
+
+function toReadPosition(position: number): ReadPosition {
+  // commit = prepare holds for every event this adapter hands out; see the header.
+  return position > 0 ? { commit: BigInt(position), prepare: BigInt(position) } : START;
+}
+
+function knownCommit(position: Position | undefined): bigint | undefined {
+  return position === undefined || position.commit === UNKNOWN_POSITION ? undefined : position.commit;
+}
+
+function allPosition(resolved: AllStreamResolvedEvent): number {
+  const commit = resolved.commitPosition ?? knownCommit(resolved.event?.position);
+  if (commit === undefined) throw new Error(`$all event ${resolved.event?.id ?? '?'} came without a position`);
+  return toSafeNumber(commit, '$all position');
+}
+
+function streamEventPosition(event: ClientRecordedEvent): number {
+  const commit = knownCommit(event.position);
+  if (commit === undefined) {
+    // The client documents positions on stream reads for servers after 22.6.
+    throw new Error(`event ${event.id} of ${event.streamId} came without its $all position`);
+  }
+  return toSafeNumber(commit, `position in ${event.streamId}`);
+}
+
+function toRecorded(event: ClientRecordedEvent, position: number): RecordedEvent {
+  const what = `event ${event.id} of ${event.streamId}`;
+  return {
+    id: event.id,
+    stream: event.streamId,
+    revision: toSafeNumber(event.revision, `revision of ${what}`),
+    position,
+    type: event.type,
+    data: jsonObject(event.data, `data of ${what}`),
+    metadata: jsonObject(event.metadata, `metadata of ${what}`) as unknown as EventMetadata, // written by append; trusted like the SQL adapter trusts its table
+    recordedAt: event.created,
+  };
+}
+
+/** The client parses JSON content itself; bytes are left for events not written as JSON. */
+function jsonObject(value: unknown, what: string): Record<string, unknown> {
+  const parsed: unknown = value instanceof Uint8Array ? parseJson(value, what) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${what} is not a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new Error(`${what} is not JSON`);
+  }
+}
+
+function isSystemStream(stream: string): boolean {
+  return stream.startsWith('$');
+}
+
+function toSafeNumber(value: bigint, what: string): number {
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${what} ${value} is out of range`);
+  return Number(value);
+}
+
+function ignore(): void {}

@@ -1,0 +1,59 @@
+/**
+ * Provides the opened infrastructure to Nest, starts the pipeline (relay, projectors) once the
+ * app is up, and on shutdown drains in-flight commands, then projector batches, then closes.
+ */
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Config } from '../config';
+import { CONFIG } from '../config';
+import { EVENT_STORE } from '../ports/event-store.port';
+import { CHANGE_BUS } from '../ports/change-bus.port';
+import { CommandRunner } from '../commands/command-runner';
+import { ProjectionProgress } from '../projections/projection-progress';
+import type { Projection } from '../projections/projection';
+import { Infrastructure, openInfrastructure, PipelineOptions } from './infrastructure';
+import { INFRASTRUCTURE } from './infrastructure.tokens';
+import { LOGGER, type Logger } from './logger';
+
+export const PIPELINE_OPTIONS = Symbol('PipelineOptions');
+export const DATABASE = Symbol('ReadModelDatabase');
+
+@Global()
+@Module({})
+export class InfrastructureModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure,
+    @Inject(PIPELINE_OPTIONS) private readonly pipeline: PipelineOptions,
+    private readonly commands: CommandRunner,
+  ) {}
+
+  static forRoot(config: Config, log: Logger, projections: readonly Projection[], pipeline: PipelineOptions = {}): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: log },
+        { provide: PIPELINE_OPTIONS, useValue: pipeline },
+        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, projections, log) },
+        { provide: EVENT_STORE, useFactory: (i: Infrastructure) => i.store, inject: [INFRASTRUCTURE] },
+        { provide: CHANGE_BUS, useFactory: (i: Infrastructure) => i.changes, inject: [INFRASTRUCTURE] },
+        { provide: DATABASE, useFactory: (i: Infrastructure) => i.database.db, inject: [INFRASTRUCTURE] },
+        { provide: ProjectionProgress, useFactory: (i: Infrastructure) => i.progress, inject: [INFRASTRUCTURE] },
+        CommandRunner,
+      ],
+      exports: [CONFIG, LOGGER, INFRASTRUCTURE, EVENT_STORE, CHANGE_BUS, DATABASE, ProjectionProgress, CommandRunner],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.infrastructure.startPipeline(this.pipeline);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const grace = this.infrastructure.config.SHUTDOWN_GRACE_MS;
+    await Promise.race([this.commands.drain(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.infrastructure.close();
+  }
+}

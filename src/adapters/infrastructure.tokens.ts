@@ -1,0 +1,2 @@
+/** Injection token of the opened Infrastructure (see infrastructure.ts). */
+export const INFRASTRUCTURE = Symbol('Infrastructure');

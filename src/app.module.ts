@@ -1,0 +1,39 @@
+/** The composition root: infrastructure, HTTP concerns and every feature module. */
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ZodValidationPipe } from 'nestjs-zod';
+import type { Config } from './config';
+import type { Logger } from './adapters/logger';
+import { InfrastructureModule } from './adapters/infrastructure.module';
+import type { PipelineOptions } from './adapters/infrastructure';
+import { ProblemDetailsFilter } from './adapters/http/problem-details.filter';
+import { HealthController } from './adapters/http/health.controller';
+import type { Projection } from './projections/projection';
+import { allProjections } from './projections/all-projections';
+
+export interface AppOptions {
+  /** Extra feature modules and their projections (tests mount fixtures this way). */
+  modules?: Type[];
+  projections?: readonly Projection[];
+  pipeline?: PipelineOptions;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, log: Logger, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline),
+        ...(options.modules ?? []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Builds the HTTP application on Fastify: `/api/v1` prefix, problem+json errors (also for
+ * unknown routes and bad JSON), OpenAPI at `/openapi.json` and `/docs`.
+ */
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Config } from './config';
+import { AppModule, AppOptions } from './app.module';
+import { createLogger, type Logger } from './adapters/logger';
+import { setupOpenApi } from './adapters/http/openapi';
+
+export async function createApp(config: Config, options: AppOptions = {}, log: Logger = createLogger(config)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log, options), adapter, {
+    logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}
