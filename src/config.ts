@@ -26,6 +26,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Name prefix for the JetStream stream and consumers, so that several deployments can share a NATS. */
   NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('EVENTS'),
+  /** First token of the relayed subjects: `<prefix>.<category>.<type>`. */
+  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('events'),
   /** How long a query given `minPosition` waits for its projection. */
   READ_YOUR_WRITES_TIMEOUT_MS: positiveInt(5_000),
   COMMAND_MAX_RETRIES: positiveInt(5),

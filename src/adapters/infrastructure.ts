@@ -78,7 +78,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
       const nc = await connect({ servers: config.NATS_URL, name: 'switchboard', maxReconnectAttempts: -1 });
       cleanups.unshift(() => nc.drain());
       nats = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
-      await ensureEventsStream(nats.jsm, config.NATS_STREAM);
+      await ensureEventsStream(nats.jsm, config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
     }
     const changes: ChangeBus = nats ? new NatsChangeBus(nats.nc) : new InProcessChangeBus();
     const progress = new ProjectionProgress(database.db, config.READ_YOUR_WRITES_TIMEOUT_MS);
@@ -102,7 +102,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
       async startPipeline(options: PipelineOptions = {}) {
         const batchSize = config.PROJECTION_BATCH_SIZE;
         if (nats && options.relay !== false) {
-          relay = new EventRelay(store, nats.js, database.db, { stream: config.NATS_STREAM, batchSize, onError });
+          relay = new EventRelay(store, nats.js, database.db, { stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX, batchSize, onError });
           relay.start();
         }
         if (options.projectors === false) return;

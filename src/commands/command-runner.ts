@@ -4,12 +4,14 @@
  * a bounded number of times. The stream itself is the idempotency record: when it already holds
  * events of this command id, the first result is returned and nothing is appended.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Decider, DomainEvent, fold } from '../domain/decider';
 import { conflict } from '../domain/errors';
 import { EVENT_STORE, EventStore, RecordedEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
 import { CONFIG, type Config } from '../config';
 import { CommandContext, CommandResult, derivedId } from './command-context';
+import { KeyedLanes } from './keyed-lanes';
 
 export interface CommandTarget {
   id: string;
@@ -23,6 +25,7 @@ export class CommandRunner {
   private inFlight = 0;
   private draining = false;
   private drained?: () => void;
+  private readonly lanes = new KeyedLanes();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -38,7 +41,7 @@ export class CommandRunner {
     if (this.draining) throw new ServiceUnavailableException('the server is shutting down');
     this.inFlight++;
     try {
-      return await this.decideAndAppend(decider, target, command, context);
+      return await this.lanes.run(target.stream, () => this.decideAndAppend(decider, target, command, context));
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.drained?.();
@@ -82,6 +85,7 @@ export class CommandRunner {
         return { id: target.id, ...appended };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        await sleep(Math.random() * 5 * 2 ** attempt); // another process won; let it finish before re-reading
       }
     }
     throw conflict('ConcurrentChangesExhaustedRetries', `${target.stream} kept changing; the command was retried ${this.config.COMMAND_MAX_RETRIES} times`);

@@ -3,10 +3,12 @@ import { Client } from 'pg';
 import { openPostgres } from '../../src/adapters/postgres/database';
 import { migrateToLatest, migrationsFor } from '../../src/adapters/postgres/migrate';
 import { allProjections } from '../../src/projections/all-projections';
+import { deleteTestStreams } from './streams';
 import { TEMPLATE_DATABASE, TEST_DATABASE_URL, databaseUrl, requireServices } from './services';
 
 export default async function setup(): Promise<void> {
   await requireServices();
+  await deleteTestStreams();
   const admin = new Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {

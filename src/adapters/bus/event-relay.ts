@@ -13,6 +13,7 @@ import { encodeEvent, subjectOf } from './event-wire';
 
 export interface RelayOptions {
   stream: string;
+  subjectPrefix: string;
   batchSize: number;
   onError?: (error: unknown) => void;
   /** Test seam: called after each event's publish is acknowledged; throwing simulates a crash. */
@@ -84,7 +85,7 @@ export class EventRelay {
         batch.map((event) => {
           const { payload, headers } = encodeEvent(event, previous);
           previous = event.position;
-          return this.js.publish(subjectOf(event), payload, { msgID: event.id, headers }).then(() => this.options.afterPublish?.(event));
+          return this.js.publish(subjectOf(event, this.options.subjectPrefix), payload, { msgID: event.id, headers }).then(() => this.options.afterPublish?.(event));
         }),
       );
       checkpoint = previous;

@@ -13,8 +13,8 @@ export const TRACEPARENT_HEADER = 'traceparent';
 
 const subjectToken = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
 
-export function subjectOf(event: RecordedEvent): string {
-  return `events.${subjectToken(categoryOf(event.stream))}.${subjectToken(event.type)}`;
+export function subjectOf(event: RecordedEvent, prefix = 'events'): string {
+  return `${prefix}.${subjectToken(categoryOf(event.stream))}.${subjectToken(event.type)}`;
 }
 
 export function encodeEvent(event: RecordedEvent, previousPosition: number): { payload: string; headers: MsgHdrs } {

@@ -77,8 +77,11 @@ export class JetStreamProjectionFeed {
         const outcome = await this.projector.applyBatch(fed);
         this.options.beforeAck?.();
         usable.slice(0, outcome.settled).forEach((m) => m.ack());
-        const unsettled = [...usable.slice(outcome.settled), ...this.queue.splice(0)];
-        unsettled.forEach((m) => m.nak(outcome.paused ? PAUSED_RETRY_MS : 0));
+        if (outcome.settled < usable.length) {
+          // Stopped early: what is queued behind comes after the gap too, so it all goes back in order.
+          const unsettled = [...usable.slice(outcome.settled), ...this.queue.splice(0)];
+          unsettled.forEach((m) => m.nak(outcome.paused ? PAUSED_RETRY_MS : 0));
+        }
         if (outcome.paused) await sleep(PAUSED_RETRY_MS);
       } catch (error) {
         if (this.stopped) return;

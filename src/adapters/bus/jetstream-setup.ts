@@ -5,17 +5,16 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
-export const EVENTS_SUBJECTS = 'events.>';
 /** Redeliveries of a relay restart fall inside this window and are dropped by `Nats-Msg-Id`. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export async function ensureEventsStream(jsm: JetStreamManager, name: string): Promise<void> {
+export async function ensureEventsStream(jsm: JetStreamManager, name: string, subjectPrefix: string): Promise<void> {
   try {
     await jsm.streams.info(name);
   } catch {
     await jsm.streams.add({
       name,
-      subjects: [EVENTS_SUBJECTS],
+      subjects: [`${subjectPrefix}.>`],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
@@ -39,7 +38,6 @@ export async function ensureProjectionConsumer(jsm: JetStreamManager, stream: st
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: EVENTS_SUBJECTS,
     ack_wait: nanos(options.ackWaitMs),
     // Keeps redeliveries close to the front: at most two batches are ever in flight.
     max_ack_pending: options.batchSize * 2,

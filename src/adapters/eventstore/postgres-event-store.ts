@@ -42,24 +42,27 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
-    try {
-      const { rows } = await sql<{ revision: string; position: string }>`
-        SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(this.db);
-      const last = rows[rows.length - 1];
-      if (!last) throw new Error(`append to ${stream} returned nothing`);
-      const result = { revision: Number(last.revision), position: Number(last.position) };
-      this.appended.raise(result.position);
-      return result;
-    } catch (error) {
-      const pgError = error as { code?: string; detail?: string };
-      if (pgError.code === 'SB409') {
-        const actual = pgError.detail === 'no_stream' || pgError.detail === undefined ? 'no_stream' : Number(pgError.detail);
-        throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
+    const result = await this.db.connection().execute(async (connection) => {
+      try {
+        const { rows } = await sql<{ revision: number; position: number }>`
+          SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(connection);
+        const last = rows[rows.length - 1];
+        if (!last) throw new Error(`append to ${stream} returned nothing`);
+        return { revision: Number(last.revision), position: Number(last.position) };
+      } catch (error) {
+        const pgError = error as { code?: string; detail?: string };
+        if (pgError.code === 'SB409') {
+          const actual = pgError.detail === undefined || pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail);
+          throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
+        }
+        // sb_append may have failed while holding the session-level position lock: release it
+        // on this very connection before it goes back to the pool.
+        await sql`SELECT pg_advisory_unlock_all()`.execute(connection).catch(() => undefined);
+        throw error;
       }
-      // An error after sb_append took the position lock must not leave it held on a pooled connection.
-      await sql`SELECT pg_advisory_unlock_all()`.execute(this.db).catch(() => undefined);
-      throw error;
-    }
+    });
+    this.appended.raise(result.position);
+    return result;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

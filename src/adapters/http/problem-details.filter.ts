@@ -94,6 +94,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
     if (status === 404 && detail?.startsWith('Cannot ')) return problem('notFound', `No route ${request.method} ${request.url.split('?')[0]}`);
+    // Nest wraps Fastify's body-parsing errors in a bare HttpException; its own 400s are subclasses.
+    if (status === 400 && exception.constructor === HttpException) return problem('malformedBody', detail);
     if (name) return problem(name, detail);
     if (status === 503) return problem('shuttingDown', detail);
     return { ...problem(status >= 500 ? 'internal' : 'validationFailed', detail), status };
