@@ -108,7 +108,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
         if (options.projectors === false) return;
         feeds = projectors.map((projector) =>
           nats
-            ? new JetStreamProjectionFeed(projector, nats.js, nats.jsm, { stream: config.NATS_STREAM, batchSize, ackWaitMs: options.ackWaitMs ?? 10_000, onError })
+            ? new JetStreamProjectionFeed(projector, store, nats.js, nats.jsm, { stream: config.NATS_STREAM, batchSize, ackWaitMs: options.ackWaitMs ?? 10_000, onError })
             : new EventStoreFeed(projector, store, { batchSize, onError }),
         );
         for (const feed of feeds) await feed.start();

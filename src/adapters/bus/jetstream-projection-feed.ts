@@ -1,13 +1,15 @@
 /**
  * Feeds one projection from its durable JetStream consumer. Messages are gathered as they
  * arrive (a busy stream makes big batches, a quiet one answers at once); each batch is applied
- * with its checkpoint in one transaction and acknowledged only after COMMIT. What the projector
- * did not settle (paused by a rebuild, a predecessor still missing, an error) is nak'ed in order
- * and comes back.
+ * with its checkpoint in one transaction and acknowledged only after COMMIT. When an event's
+ * predecessor has not been applied (its redelivery is still on the way after a crash), the gap is
+ * filled from the event log itself, the source of truth; the late redelivery is then skipped.
+ * While a rebuild owns the projection, or after an error, messages are nak'ed and come back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Projector, FedEvent } from '../../projections/projector';
+import type { EventStore } from '../../ports/event-store.port';
 import { decodeEvent } from './event-wire';
 import { consumerNameOf, ensureProjectionConsumer } from './jetstream-setup';
 
@@ -31,6 +33,7 @@ export class JetStreamProjectionFeed {
 
   constructor(
     private readonly projector: Projector,
+    private readonly store: EventStore,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly options: JetStreamFeedOptions,
@@ -58,6 +61,16 @@ export class JetStreamProjectionFeed {
     await this.draining;
   }
 
+  private async fillGap(after: number, upTo: number): Promise<void> {
+    let position = after;
+    while (position < upTo) {
+      const events = (await this.store.readAll({ after: position, limit: this.options.batchSize })).filter((e) => e.position <= upTo);
+      if (events.length === 0) throw new Error(`${this.projector.name}: events after ${position} up to ${upTo} are not readable from the log`);
+      await this.projector.applyBatch(events.map((event) => ({ event })));
+      position = events[events.length - 1]!.position;
+    }
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopped) {
       const batch = this.queue.splice(0, this.options.batchSize);
@@ -73,21 +86,27 @@ export class JetStreamProjectionFeed {
           message.term('undecodable event');
         }
       }
+      let offset = 0;
       try {
-        const outcome = await this.projector.applyBatch(fed);
-        this.options.beforeAck?.();
-        usable.slice(0, outcome.settled).forEach((m) => m.ack());
-        if (outcome.settled < usable.length) {
-          // Stopped early: what is queued behind comes after the gap too, so it all goes back in order.
-          const unsettled = [...usable.slice(outcome.settled), ...this.queue.splice(0)];
-          unsettled.forEach((m) => m.nak(outcome.paused ? PAUSED_RETRY_MS : 0));
+        while (offset < fed.length) {
+          const outcome = await this.projector.applyBatch(fed.slice(offset));
+          this.options.beforeAck?.();
+          usable.slice(offset, offset + outcome.settled).forEach((m) => m.ack());
+          offset += outcome.settled;
+          if (offset === fed.length) break;
+          if (outcome.paused) {
+            [...usable.slice(offset), ...this.queue.splice(0)].forEach((m) => m.nak(PAUSED_RETRY_MS));
+            await sleep(PAUSED_RETRY_MS);
+            break;
+          }
+          // A predecessor has not arrived (a redelivery still on its way): read it from the log.
+          await this.fillGap(outcome.checkpoint, fed[offset]!.previousPosition!);
         }
-        if (outcome.paused) await sleep(PAUSED_RETRY_MS);
       } catch (error) {
         if (this.stopped) return;
         this.options.onError?.(error, this.projector.name);
         await this.projector.recordError(error);
-        [...usable, ...this.queue.splice(0)].forEach((m) => m.nak(ERROR_RETRY_MS));
+        [...usable.slice(offset), ...this.queue.splice(0)].forEach((m) => m.nak(ERROR_RETRY_MS));
         await sleep(ERROR_RETRY_MS);
       }
     }
