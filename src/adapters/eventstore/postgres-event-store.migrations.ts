@@ -1,26 +1,27 @@
 /**
  * Schema of the PostgreSQL/PGlite event store.
  *
- * Gap-free `$all`: a reader only returns events whose transaction id is older than every
- * transaction still in flight (`pg_snapshot_xmin`). That alone is not enough when positions
- * and transaction ids are taken in different orders by two appenders, so `sb_append` takes
- * both (xid assignment and sequence values) inside one short session-level advisory lock,
- * released before COMMIT so that commits still overlap (group commit). Among appenders the
- * order of transaction ids is then the order of positions, and an in-flight append can never
- * hold a position lower than one a reader has already returned.
+ * Gap-free `$all` without a global lock: an event's position is derived from the id of the
+ * transaction that appends it, `position = xid8 × 4096 + index within the transaction`. Positions
+ * therefore increase in transaction-id order, and a reader that only reads below the oldest
+ * transaction still in flight (`pg_snapshot_xmin × 4096`) can never return an event while a
+ * transaction that will commit a lower position is still open: that transaction's id, and so
+ * every position it can write, is at or above the horizon. Appenders never wait for each other
+ * (only for appends to the same stream), and the horizon is a range on the primary key.
+ * Positions are sparse, not dense; they stay below 2^53 for the first 2^41 transactions.
  */
 import { Kysely, Migration, sql } from 'kysely';
 
-/** Key of the advisory lock that orders position allocation; any constant distinct from others. */
-export const POSITION_LOCK_KEY = 0x5342_0001;
+/** Events one transaction may append: positions of one transaction are xid8 × this + 0 … this − 1. */
+export const EVENTS_PER_TRANSACTION = 4096;
 
 export const eventStoreMigrations: Record<string, Migration> = {
   '0001_eventstore_events': {
     async up(db: Kysely<unknown>) {
       await sql`
         CREATE TABLE events (
-          position       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-          transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+          position       bigint PRIMARY KEY,
+          transaction_id xid8 NOT NULL,
           id             uuid NOT NULL UNIQUE,
           stream         text NOT NULL,
           revision       bigint NOT NULL,
@@ -38,6 +39,9 @@ export const eventStoreMigrations: Record<string, Migration> = {
           v_count   int := jsonb_array_length(p_events);
           v_current bigint;
           v_found   record;
+          v_xid     xid8;
+          v_base    bigint;
+          v_offset  bigint;
         BEGIN
           -- Appends to one stream queue here until the previous one commits, so the revision
           -- check below is exact and the unique index never makes us wait under the global lock.
@@ -64,15 +68,21 @@ export const eventStoreMigrations: Record<string, Migration> = {
               DETAIL = coalesce(v_current::text, 'no_stream');
           END IF;
 
-          PERFORM pg_advisory_lock(${sql.lit(POSITION_LOCK_KEY)});
+          v_xid := pg_current_xact_id();
+          v_base := v_xid::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)};
+          -- A transaction that appends twice continues after its own events.
+          SELECT coalesce(max(e.position) - v_base + 1, 0) INTO v_offset FROM events e
+            WHERE e.position >= v_base AND e.position < v_base + ${sql.lit(EVENTS_PER_TRANSACTION)};
+          IF v_offset + v_count > ${sql.lit(EVENTS_PER_TRANSACTION)} THEN
+            RAISE EXCEPTION 'a transaction appends at most % events', ${sql.lit(EVENTS_PER_TRANSACTION)}
+              USING ERRCODE = 'program_limit_exceeded';
+          END IF;
           RETURN QUERY
-            INSERT INTO events AS e (id, stream, revision, type, data, metadata)
-            SELECT (x.value->>'id')::uuid, p_stream, coalesce(v_current, -1) + x.ordinality,
-                   x.value->>'type', x.value->'data', x.value->'metadata'
+            INSERT INTO events AS e (position, transaction_id, id, stream, revision, type, data, metadata)
+            SELECT v_base + v_offset + x.ordinality - 1, v_xid, (x.value->>'id')::uuid, p_stream,
+                   coalesce(v_current, -1) + x.ordinality, x.value->>'type', x.value->'data', x.value->'metadata'
             FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x
-            ORDER BY x.ordinality
             RETURNING e.revision, e.position;
-          PERFORM pg_advisory_unlock(${sql.lit(POSITION_LOCK_KEY)});
         END
         $fn$`.execute(db);
     },

@@ -1,7 +1,7 @@
 /**
  * EventStore on PostgreSQL or PGlite: one Kysely implementation for both.
  * Appends go through `sb_append` (one round trip); see postgres-event-store.migrations.ts
- * for why `$all` readers never skip an event.
+ * for how positions derive from transaction ids so that `$all` readers never skip an event.
  */
 import { Kysely, sql } from 'kysely';
 import {
@@ -17,6 +17,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../ports/event-store.port';
 import { pollAll, AppendSignal } from './poll-all';
+import { EVENTS_PER_TRANSACTION } from './postgres-event-store.migrations';
 
 interface EventRow {
   position: string | number | bigint;
@@ -29,7 +30,8 @@ interface EventRow {
   recorded_at: Date;
 }
 
-const SAFE_TO_READ = sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+/** Below the oldest transaction in flight: no transaction that could still commit a lower position is open. */
+const HORIZON = sql<number>`pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)}`;
 
 export class PostgresEventStore implements EventStore {
   private readonly appended = new AppendSignal();
@@ -42,27 +44,20 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
-    const result = await this.db.connection().execute(async (connection) => {
-      try {
-        const { rows } = await sql<{ revision: number; position: number }>`
-          SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(connection);
-        const last = rows[rows.length - 1];
-        if (!last) throw new Error(`append to ${stream} returned nothing`);
-        return { revision: Number(last.revision), position: Number(last.position) };
-      } catch (error) {
-        const pgError = error as { code?: string; detail?: string };
-        if (pgError.code === 'SB409') {
-          const actual = pgError.detail === undefined || pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail);
-          throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
-        }
-        // sb_append may have failed while holding the session-level position lock: release it
-        // on this very connection before it goes back to the pool.
-        await sql`SELECT pg_advisory_unlock_all()`.execute(connection).catch(() => undefined);
-        throw error;
-      }
-    });
-    this.appended.raise(result.position);
-    return result;
+    try {
+      const { rows } = await sql<{ revision: number; position: number }>`
+        SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(this.db);
+      const last = rows[rows.length - 1];
+      if (!last) throw new Error(`append to ${stream} returned nothing`);
+      const result = { revision: Number(last.revision), position: Number(last.position) };
+      this.appended.raise(result.position);
+      return result;
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string };
+      if (pgError.code !== 'SB409') throw error;
+      const actual = pgError.detail === undefined || pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail);
+      throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
+    }
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -81,7 +76,7 @@ export class PostgresEventStore implements EventStore {
       .selectFrom('events')
       .select(['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata', 'recorded_at'])
       .where('position', '>', after)
-      .where(SAFE_TO_READ)
+      .where('position', '<', HORIZON)
       .orderBy('position')
       .limit(limit)
       .execute();
@@ -96,7 +91,7 @@ export class PostgresEventStore implements EventStore {
     const row = await this.db
       .selectFrom('events')
       .select('position')
-      .where(SAFE_TO_READ)
+      .where('position', '<', HORIZON)
       .orderBy('position', 'desc')
       .limit(1)
       .executeTakeFirst();
