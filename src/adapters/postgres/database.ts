@@ -61,7 +61,7 @@ function lockDataDir(lockFile: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockFile, 'utf8'));
       if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`${lockFile}: process ${holder} is using this embedded database; stop it first (or use DATABASE_URL)`);
+        throw new Error(`${lockFile}: process ${holder} is using this embedded database; stop it first (or use DATABASE_URL)`, { cause: error });
       }
       rmSync(lockFile, { force: true }); // left behind by a process that died
     }
