@@ -444,33 +444,59 @@ function printAppendTable(cells: readonly Cell[], settings: Settings): void {
 const LAG_VIEW = 'bench_lag';
 const LAG_TABLE = 'bench_lag_rows';
 
-/** One table, one row per stream holding the position of the stream's last event. */
-const benchProjection: Projection = {
-  name: LAG_VIEW,
-  // The bench table is not part of the application's DB typing; it is listed for completeness.
-  tables: [LAG_TABLE as keyof DB & string],
-  migrations: {
-    bench_0001_lag_rows: {
-      async up(db: Kysely<unknown>) {
-        await sql`
-          CREATE TABLE ${sql.table(LAG_TABLE)} (
-            stream   text PRIMARY KEY,
-            position bigint NOT NULL,
-            event_id uuid NOT NULL
-          )`.execute(db);
+type LagHandler = 'batch' | 'event';
+
+/**
+ * One table, one row per stream holding the position of the stream's last event. `event`: one
+ * upsert per event (the plain `handlers` form); `batch`: one set-based upsert per batch
+ * (`handleBatch`). Both notify per event, after COMMIT.
+ */
+function benchProjection(kind: LagHandler): Projection {
+  const upsertOne = sql`ON CONFLICT (stream) DO UPDATE SET position = excluded.position, event_id = excluded.event_id`;
+  return {
+    name: LAG_VIEW,
+    // The bench table is not part of the application's DB typing; it is listed for completeness.
+    tables: [LAG_TABLE as keyof DB & string],
+    migrations: {
+      bench_0001_lag_rows: {
+        async up(db: Kysely<unknown>) {
+          await sql`
+            CREATE TABLE ${sql.table(LAG_TABLE)} (
+              stream   text PRIMARY KEY,
+              position bigint NOT NULL,
+              event_id uuid NOT NULL
+            )`.execute(db);
+        },
       },
     },
-  },
-  handlers: {
-    [EVENT_TYPE]: async (event, { trx, notify }) => {
-      await sql`
-        INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
-        VALUES (${event.stream}, ${event.position}, ${event.id})
-        ON CONFLICT (stream) DO UPDATE SET position = excluded.position, event_id = excluded.event_id`.execute(trx);
-      notify({ key: event.id, type: event.type, data: {} });
-    },
-  },
-};
+    handlers:
+      kind === 'event'
+        ? {
+            [EVENT_TYPE]: async (event, { trx, notify }) => {
+              await sql`
+                INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
+                VALUES (${event.stream}, ${event.position}, ${event.id}) ${upsertOne}`.execute(trx);
+              notify({ key: event.id, type: event.type, data: {} });
+            },
+          }
+        : {},
+    handleBatch:
+      kind === 'batch'
+        ? async (events, { trx, notify }) => {
+            const latest = new Map(events.filter((e) => e.type === EVENT_TYPE).map((e) => [e.stream, e]));
+            const rows = [...latest.values()].map((e) => ({ stream: e.stream, position: e.position, event_id: e.id }));
+            if (rows.length > 0) {
+              await sql`
+                INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
+                SELECT stream, position, event_id FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+                  AS r(stream text, position bigint, event_id uuid)
+                ${upsertOne}`.execute(trx);
+            }
+            for (const event of events) notify({ key: event.id, type: event.type, data: {}, position: event.position });
+          }
+        : undefined,
+  };
+}
 
 interface LagReport {
   issued: number;
@@ -499,7 +525,7 @@ interface LagReport {
 async function lagBenchmark(
   url: string,
   settings: Settings,
-  { streamName, subjectPrefix }: { streamName: string; subjectPrefix: string },
+  { streamName, subjectPrefix, handler }: { streamName: string; subjectPrefix: string; handler: LagHandler },
   streamCreated: () => void,
 ): Promise<LagReport> {
   const database: Database = openPostgres(url, settings.lagWriters + 8);
@@ -509,7 +535,7 @@ async function lagBenchmark(
   let feed: JetStreamProjectionFeed | undefined;
   const bus = new InProcessChangeBus();
   try {
-    await migrateToLatest(untyped(database.db), migrationsFor({ sqlEventStore: true, projections: [benchProjection] }));
+    await migrateToLatest(untyped(database.db), migrationsFor({ sqlEventStore: true, projections: [benchProjection(handler)] }));
     // One store for the writers and the relay, as in one app process: appends wake the relay at once.
     const store = new PostgresEventStore(database.db);
 
@@ -536,8 +562,9 @@ async function lagBenchmark(
       else committedAt.set(change.key, now);
     });
 
+    const PROJECTION_BATCH_SIZE = Number(process.env.BENCH_PROJECTION_BATCH ?? 64);
     const progress = new ProjectionProgress(database.db, 5_000);
-    const projector = new Projector(benchProjection, database.db, bus, progress);
+    const projector = new Projector(benchProjection(handler), database.db, bus, progress);
     const batchSizes: number[] = [];
     const batchMs: number[] = [];
     let readFromLog = 0; // events the feed fed without a JetStream predecessor header: gap fills from the log
@@ -559,7 +586,7 @@ async function lagBenchmark(
       afterPublish: (event) => publishedAt.set(event.id, performance.now()),
     });
     relay.start();
-    feed = new JetStreamProjectionFeed(projector, store, js, jsm, { stream: streamName, batchSize: 256, ackWaitMs: 10_000, onError });
+    feed = new JetStreamProjectionFeed(projector, store, js, jsm, { stream: streamName, batchSize: PROJECTION_BATCH_SIZE, ackWaitMs: 10_000, onError });
     await feed.start();
 
     // Writers: each owns its streams and appends its queue in order with the known revision.
@@ -673,12 +700,12 @@ async function lagBenchmark(
   }
 }
 
-function printLag(report: LagReport, settings: Settings, streamName: string): void {
+function printLag(report: LagReport, settings: Settings, streamName: string, handler: LagHandler): void {
   const row = (label: string, s: ReturnType<typeof summarize>, note = '') =>
     `  ${label.padEnd(40)} ${ms(s.p50).padStart(7)} ${ms(s.p99).padStart(7)} ${ms(s.max).padStart(7)}${note ? `   ${note}` : ''}`;
   console.log(
     `Projection lag at ${rate(settings.lagRate)} events/s for ${settings.lagSeconds} s (after ${settings.lagWarmupSeconds} s warm-up), ` +
-      `${settings.lagWriters} writers; PostgresEventStore → EventRelay → JetStream ${streamName} → JetStreamProjectionFeed → Projector (InProcessChangeBus):`,
+      `${settings.lagWriters} writers, ${handler === 'batch' ? 'set-based handleBatch' : 'one upsert per event'}; PostgresEventStore → EventRelay → JetStream ${streamName} → JetStreamProjectionFeed → Projector (InProcessChangeBus):`,
   );
   console.log(
     `  issued ${rate(report.issued)} events at ${rate(report.issueRate)}/s; measured ${rate(report.measured)}, projected ${rate(report.projected)}, ` +
@@ -707,9 +734,8 @@ export async function run(_args: readonly string[]): Promise<void> {
   const settings = settingsFromEnv();
   const id = `${Date.now().toString(36)}_${process.pid}`;
   const appendDb = `sb_bench_engine_${id}_append`;
-  const lagDb = `sb_bench_engine_${id}_lag`;
-  const streamName = `BENCH_ENGINE_${id}`;
-  const subjectPrefix = `bench_engine_${id}`;
+  const lagHandlers = (process.env.BENCH_LAG_HANDLERS ?? 'batch,event').split(',') as LagHandler[];
+  const lagDbs = lagHandlers.map((handler) => `sb_bench_engine_${id}_lag_${handler}`);
   const created: string[] = [];
   let failed = false;
 
@@ -729,7 +755,7 @@ export async function run(_args: readonly string[]): Promise<void> {
   }
 
   try {
-    for (const name of [appendDb, lagDb]) {
+    for (const name of [appendDb, ...lagDbs]) {
       await withAdmin(settings.adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
       created.push(name);
     }
@@ -766,13 +792,17 @@ export async function run(_args: readonly string[]): Promise<void> {
     printAppendTable(cells, settings);
 
     console.log('');
-    let streamCreated = false;
-    try {
-      const report = await lagBenchmark(databaseUrl(settings.adminUrl, lagDb), settings, { streamName, subjectPrefix }, () => (streamCreated = true));
-      printLag(report, settings, streamName);
-    } catch (error) {
-      failed = true;
-      console.error(`projection lag run failed${streamCreated ? '' : ` before JetStream stream ${streamName} was created`}:`, error);
+    for (const [index, handler] of lagHandlers.entries()) {
+      const streamName = `BENCH_ENGINE_${id}_${handler}`;
+      let streamCreated = false;
+      try {
+        const report = await lagBenchmark(databaseUrl(settings.adminUrl, lagDbs[index]!), settings, { streamName, subjectPrefix: `bench_engine_${id}_${handler}`, handler }, () => (streamCreated = true));
+        console.log('');
+        printLag(report, settings, streamName, handler);
+      } catch (error) {
+        failed = true;
+        console.error(`projection lag run (${handler}) failed${streamCreated ? '' : ` before JetStream stream ${streamName} was created`}:`, error);
+      }
     }
   } finally {
     await withAdmin(settings.adminUrl, async (client) => {

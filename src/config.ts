@@ -31,7 +31,8 @@ export const configSchema = z.object({
   /** How long a query given `minPosition` waits for its projection. */
   READ_YOUR_WRITES_TIMEOUT_MS: positiveInt(5_000),
   COMMAND_MAX_RETRIES: positiveInt(5),
-  PROJECTION_BATCH_SIZE: positiveInt(256),
+  /** Live batches stay small: every open transaction holds back the `$all` horizon the relay reads below. */
+  PROJECTION_BATCH_SIZE: positiveInt(64),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -10,6 +10,7 @@ import type { DB } from './database';
 
 export interface ProjectionContext {
   trx: Transaction<DB>;
+  /** Announce a change, published after COMMIT; `position` defaults to the event being handled. */
   notify(change: Omit<ChangeNotice, 'view' | 'position'> & { position?: number }): void;
 }
 
@@ -21,7 +22,13 @@ export interface Projection {
   /** Tables emptied by a rebuild. */
   tables: readonly (keyof DB & string)[];
   migrations: Record<string, Migration>;
+  /** One handler per event type; events of other types only advance the checkpoint. */
   handlers: Partial<Record<string, ProjectionHandler>>;
+  /**
+   * Instead of `handlers`: the whole batch at once (in `$all` order), for set-based SQL where one
+   * statement per event would cost too many round trips.
+   */
+  handleBatch?: (events: readonly RecordedEvent[], context: ProjectionContext) => Promise<void>;
 }
 
 export const PROJECTIONS = Symbol('Projections');

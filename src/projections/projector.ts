@@ -5,10 +5,11 @@
  * a batch stops at the first event whose predecessor has not been applied yet, so a redelivery
  * out of order can never make the checkpoint jump over an event.
  */
-import { sql } from 'kysely';
+import { sql, Transaction } from 'kysely';
 import type { RecordedEvent } from '../ports/event-store.port';
 import type { ChangeBus, ChangeNotice } from '../ports/change-bus.port';
-import type { Projection, ReadModelDb } from './projection';
+import type { Projection, ProjectionContext, ReadModelDb } from './projection';
+import type { DB } from './database';
 import type { ProjectionProgress } from './projection-progress';
 
 export interface FedEvent {
@@ -50,33 +51,25 @@ export class Projector {
   async applyBatch(fed: readonly FedEvent[], { rebuilding = false } = {}): Promise<BatchOutcome> {
     const notices: ChangeNotice[] = [];
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('projection_checkpoints')
-        .select(['position', 'status'])
-        .where('name', '=', this.name)
-        .forUpdate() // one writer per projection: standby projectors and a rebuild queue here
-        .executeTakeFirst();
+      await lockProjection(trx, this.name);
+      const row = await trx.selectFrom('projection_checkpoints').select(['position', 'status']).where('name', '=', this.name).executeTakeFirst();
       const start = Number(row?.position ?? 0);
       if (row?.status === 'rebuilding' && !rebuilding) return { settled: 0, checkpoint: start, paused: true };
 
       let checkpoint = start;
       let settled = 0;
+      const toApply: RecordedEvent[] = [];
       for (const { event, previousPosition } of fed) {
         if (event.position <= checkpoint) {
           settled++;
           continue;
         }
         if (previousPosition !== undefined && previousPosition > checkpoint) break; // a predecessor is missing
-        const handler = this.projection.handlers[event.type];
-        if (handler) {
-          await handler(event, {
-            trx,
-            notify: (change) => notices.push({ view: this.name, position: event.position, ...change }),
-          });
-        }
+        toApply.push(event);
         checkpoint = event.position;
         settled++;
       }
+      await this.apply(toApply, trx, notices);
       if (checkpoint > start) {
         await trx
           .updateTable('projection_checkpoints')
@@ -91,6 +84,22 @@ export class Projector {
     return outcome;
   }
 
+  private async apply(events: readonly RecordedEvent[], trx: Transaction<DB>, notices: ChangeNotice[]): Promise<void> {
+    const { handleBatch, handlers } = this.projection;
+    const context = (position: number): ProjectionContext => ({
+      trx,
+      notify: (change) => notices.push({ view: this.name, position, ...change }),
+    });
+    if (handleBatch) {
+      if (events.length > 0) await handleBatch(events, context(events[events.length - 1]!.position));
+      return;
+    }
+    for (const event of events) {
+      const handler = handlers[event.type];
+      if (handler) await handler(event, context(event.position));
+    }
+  }
+
   async recordError(error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     await this.db
@@ -100,4 +109,13 @@ export class Projector {
       .execute()
       .catch(() => undefined);
   }
+}
+
+/**
+ * One writer per projection at a time: standby projectors and a rebuild queue here. An advisory
+ * lock rather than SELECT … FOR UPDATE, because locking a row gives the transaction an id at once,
+ * and every transaction id in flight holds back the `$all` horizon the relay reads below.
+ */
+export async function lockProjection(trx: Transaction<DB>, name: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`projection:${name}`}, 0))`.execute(trx);
 }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { EventStore } from '../ports/event-store.port';
-import type { Projector } from './projector';
+import { lockProjection, type Projector } from './projector';
 import type { ReadModelDb } from './projection';
 
 export interface RebuildProgress {
@@ -25,7 +25,7 @@ export async function rebuildProjection(
   await projector.checkpoint();
   await db.transaction().execute(async (trx) => {
     // Waits for a live batch in flight, then owns the projection until it is live again.
-    await trx.selectFrom('projection_checkpoints').select('name').where('name', '=', projection.name).forUpdate().execute();
+    await lockProjection(trx, projection.name);
     for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
     await trx
       .updateTable('projection_checkpoints')
