@@ -22,7 +22,6 @@ export async function createApp(config: Config, options: AppOptions = {}, log: L
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
 }
