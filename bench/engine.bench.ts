@@ -760,6 +760,20 @@ export async function run(_args: readonly string[]): Promise<void> {
       created.push(name);
     }
 
+    // Lag first: the append phase leaves PostgreSQL checkpointing and vacuuming for a while.
+    for (const [index, handler] of lagHandlers.entries()) {
+      const streamName = `BENCH_ENGINE_${id}_${handler}`;
+      let streamCreated = false;
+      try {
+        const report = await lagBenchmark(databaseUrl(settings.adminUrl, lagDbs[index]!), settings, { streamName, subjectPrefix: `bench_engine_${id}_${handler}`, handler }, () => (streamCreated = true));
+        console.log('');
+        printLag(report, settings, streamName, handler);
+      } catch (error) {
+        failed = true;
+        console.error(`projection lag run (${handler}) failed${streamCreated ? '' : ` before JetStream stream ${streamName} was created`}:`, error);
+      }
+    }
+
     // Append benchmark database: the engine's schema, a raw table and Emmett's schema, all before timing.
     const appendUrl = databaseUrl(settings.adminUrl, appendDb);
     const setup = openPostgres(appendUrl, 2);
@@ -792,18 +806,6 @@ export async function run(_args: readonly string[]): Promise<void> {
     printAppendTable(cells, settings);
 
     console.log('');
-    for (const [index, handler] of lagHandlers.entries()) {
-      const streamName = `BENCH_ENGINE_${id}_${handler}`;
-      let streamCreated = false;
-      try {
-        const report = await lagBenchmark(databaseUrl(settings.adminUrl, lagDbs[index]!), settings, { streamName, subjectPrefix: `bench_engine_${id}_${handler}`, handler }, () => (streamCreated = true));
-        console.log('');
-        printLag(report, settings, streamName, handler);
-      } catch (error) {
-        failed = true;
-        console.error(`projection lag run (${handler}) failed${streamCreated ? '' : ` before JetStream stream ${streamName} was created`}:`, error);
-      }
-    }
   } finally {
     await withAdmin(settings.adminUrl, async (client) => {
       for (const name of created) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

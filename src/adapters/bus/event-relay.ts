@@ -1,8 +1,7 @@
 /**
  * The relay: tails `$all` from its checkpoint and publishes each event to JetStream with
- * `Nats-Msg-Id` = event id. The checkpoint advances only after every publish of a batch is
- * acknowledged, so a crash re-publishes at most one batch, which the stream's duplicate window
- * drops. One relay is active at a time (a PostgreSQL advisory lock); others wait as standbys.
+ * `Nats-Msg-Id` = event id. The checkpoint only ever names a position whose batch was fully
+ * acknowledged, so a crash re-publishes a little, which the stream's duplicate window drops. One relay is active at a time (a PostgreSQL advisory lock); others wait as standbys.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient } from '@nats-io/jetstream';
@@ -21,6 +20,11 @@ export interface RelayOptions {
 }
 
 const LEADER_LOCK_KEY = 0x5342_0002;
+/**
+ * The checkpoint is saved at most this often (and on stop): after a crash the relay re-publishes
+ * what came since, and JetStream drops those as duplicates (Nats-Msg-Id, 10-minute window).
+ */
+const CHECKPOINT_EVERY_MS = 100;
 
 export class EventRelay {
   private readonly abort = new AbortController();
@@ -77,6 +81,7 @@ export class EventRelay {
     const { stream, batchSize } = this.options;
     const row = await db.selectFrom('relay_checkpoints').select('position').where('name', '=', stream).executeTakeFirst();
     let checkpoint = Number(row?.position ?? 0);
+    let savedAt = Date.now();
     this.published = checkpoint;
     for await (const batch of this.store.subscribeToAll({ after: checkpoint, batchSize, signal: this.abort.signal })) {
       let previous = checkpoint;
@@ -89,12 +94,21 @@ export class EventRelay {
         }),
       );
       checkpoint = previous;
-      await db
-        .insertInto('relay_checkpoints')
-        .values({ name: stream, position: checkpoint })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ position: checkpoint, updated_at: sql<Date>`now()` }))
-        .execute();
       this.published = checkpoint;
+      if (Date.now() - savedAt >= CHECKPOINT_EVERY_MS) {
+        await this.saveCheckpoint(db, checkpoint);
+        savedAt = Date.now();
+      }
     }
+    await this.saveCheckpoint(db, checkpoint);
+  }
+
+  private async saveCheckpoint(db: ReadModelDb, position: number): Promise<void> {
+    const { stream } = this.options;
+    await db
+      .insertInto('relay_checkpoints')
+      .values({ name: stream, position })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: sql<Date>`now()` }))
+      .execute();
   }
 }
