@@ -9,6 +9,7 @@ import { InfrastructureModule } from './adapters/infrastructure.module';
 import type { PipelineOptions } from './adapters/infrastructure';
 import { ProblemDetailsFilter } from './adapters/http/problem-details.filter';
 import { HealthController } from './adapters/http/health.controller';
+import { IdentityModule } from './adapters/auth/identity.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
 
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline),
+        IdentityModule,
         ...(options.modules ?? []),
       ],
       controllers: [HealthController],

@@ -9,9 +9,12 @@ import type { Config } from './config';
 import { AppModule, AppOptions } from './app.module';
 import { createLogger, type Logger } from './adapters/logger';
 import { setupOpenApi } from './adapters/http/openapi';
+import helmet from '@fastify/helmet';
+import { randomUUID } from 'node:crypto';
+import { logRequests } from './adapters/http/request-log';
 
 export async function createApp(config: Config, options: AppOptions = {}, log: Logger = createLogger(config)): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true });
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log, options), adapter, {
     logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
     abortOnError: false,
@@ -20,8 +23,12 @@ export async function createApp(config: Config, options: AppOptions = {}, log: L
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
+  await app.register(helmet, { contentSecurityPolicy: false }); // JSON API; Swagger UI needs inline scripts
+  app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: true });
+  logRequests(app, log);
   setupOpenApi(app);
   return app;
 }

@@ -13,6 +13,9 @@ const optionalUrl = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Only for development and tests: production refuses to start with it. */
+export const DEVELOPMENT_JWT_SECRET = 'switchboard-development-secret-do-not-use-in-production';
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,6 +38,26 @@ export const configSchema = z.object({
   PROJECTION_BATCH_SIZE: positiveInt(64),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** HS256 signing secret for access tokens, at least 32 bytes. Ignored when JWT_PRIVATE_KEY is set. */
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 bytes').default(DEVELOPMENT_JWT_SECRET),
+  /** PKCS#8 PEM private key (Ed25519 for EdDSA, P-256 for ES256); its public half is served at /.well-known/jwks.json. */
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_ALGORITHM: z.enum(['EdDSA', 'ES256']).default('EdDSA'),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(7),
+  /** The first admin, created at start-up if absent. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_USERNAME: z.string().default('admin'),
+  /** Attempts per minute on login, register and refresh, per client address and per account. */
+  AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
+  AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(10),
+  /** Consecutive failed logins that lock an account, and for how long. */
+  AUTH_LOCKOUT_THRESHOLD: positiveInt(5),
+  AUTH_LOCKOUT_MINUTES: positiveInt(15),
+  /** Browser origins allowed by CORS, comma-separated; none when empty. */
+  CORS_ORIGINS: z.string().default('').transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean)),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -55,6 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.EVENTSTORE_URL && !config.DATABASE_URL) {
     throw new Error('invalid configuration:\n  DATABASE_URL: required for read models when EVENTSTORE_URL is set');
+  }
+  if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new Error('invalid configuration:\n  JWT_SECRET: production needs its own secret (at least 32 bytes) or JWT_PRIVATE_KEY');
+  }
+  if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
+    throw new Error('invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }
   return config;
 }

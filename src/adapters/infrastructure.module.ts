@@ -1,8 +1,8 @@
 /**
- * Provides the opened infrastructure to Nest, starts the pipeline (relay, projectors) once the
- * app is up, and on shutdown drains in-flight commands, then projector batches, then closes.
+ * Provides the opened infrastructure to Nest, starts the pipeline (relay, projectors) as the app
+ * initialises, and on shutdown drains in-flight commands, then projector batches, then closes.
  */
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Config } from '../config';
 import { CONFIG } from '../config';
 import { EVENT_STORE } from '../ports/event-store.port';
@@ -19,7 +19,7 @@ export const DATABASE = Symbol('ReadModelDatabase');
 
 @Global()
 @Module({})
-export class InfrastructureModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class InfrastructureModule implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure,
     @Inject(PIPELINE_OPTIONS) private readonly pipeline: PipelineOptions,
@@ -44,7 +44,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Before any module's bootstrap hook, which may already run commands and wait for projections. */
+  async onModuleInit(): Promise<void> {
     await this.infrastructure.startPipeline(this.pipeline);
   }
 

@@ -1,14 +1,14 @@
 /** JSON logs (pino); secrets are redacted by configuration, wherever they appear. */
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config';
 
-export const REDACTED_PATHS = [
-  'password', '*.password', 'refreshToken', '*.refreshToken', 'accessToken', '*.accessToken', 'token', '*.token',
-  'passwordHash', '*.passwordHash', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization',
-];
+const SECRET_FIELDS = ['password', 'currentPassword', 'newPassword', 'refreshToken', 'accessToken', 'token', 'passwordHash', 'password_hash', 'authorization', 'cookie', 'access_token'];
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({ level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** Wherever a secret field appears, one or two levels down (a body, a request's headers, a query). */
+export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: DestinationStream): Logger {
+  return pino({ level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
 export const LOGGER = Symbol('Logger');

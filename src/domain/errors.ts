@@ -2,7 +2,7 @@
  * The few errors the domain throws. Each names a business rule (`rule`), so that a refusal
  * reads as a sentence: ClosedTicketTakesNoMessages. The HTTP layer maps each kind to a status.
  */
-export type DomainErrorKind = 'validation' | 'not_found' | 'illegal_state' | 'conflict' | 'forbidden';
+export type DomainErrorKind = 'validation' | 'not_found' | 'illegal_state' | 'conflict' | 'forbidden' | 'unauthenticated' | 'locked';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -10,6 +10,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     readonly rule: string,
     message: string,
+    /** For `locked`: when to try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -20,3 +22,5 @@ export const notFound = (rule: string, message: string) => new DomainError('not_
 export const illegalState = (rule: string, message: string) => new DomainError('illegal_state', rule, message);
 export const conflict = (rule: string, message: string) => new DomainError('conflict', rule, message);
 export const forbidden = (rule: string, message: string) => new DomainError('forbidden', rule, message);
+export const unauthenticated = (rule: string, message: string) => new DomainError('unauthenticated', rule, message);
+export const locked = (rule: string, message: string, retryAfterSeconds: number) => new DomainError('locked', rule, message, retryAfterSeconds);

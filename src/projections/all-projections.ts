@@ -1,4 +1,5 @@
 /** Every projection of the application, in one list: the composition root, migrations and the CLI read it. */
 import type { Projection } from './projection';
+import { usersProjection } from './users/users.projection';
 
-export const allProjections: readonly Projection[] = [];
+export const allProjections: readonly Projection[] = [usersProjection];

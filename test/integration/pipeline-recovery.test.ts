@@ -17,6 +17,7 @@ import { ProjectionProgress } from '../../src/projections/projection-progress';
 import { rebuildProjection } from '../../src/projections/rebuild';
 import { migrateToLatest, migrationsFor } from '../../src/adapters/postgres/migrate';
 import { sql } from 'kysely';
+import { allProjections } from '../../src/projections/all-projections';
 import { fold } from '../../src/domain/decider';
 import type { RecordedEvent } from '../../src/ports/event-store.port';
 import { freshDatabase, TestDatabase } from '../support/database';
@@ -77,7 +78,7 @@ describe('pipeline recovery (PostgreSQL + NATS JetStream)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    await migrateToLatest(database.db, migrationsFor({ sqlEventStore: true, projections: [notesProjection] }));
+    await migrateToLatest(database.db, migrationsFor({ sqlEventStore: true, projections: [...allProjections, notesProjection] }));
     store = new PostgresEventStore(database.db, { idlePollMs: 50 });
     progress = new ProjectionProgress(database.db, 5000);
     nc = await connect({ servers: TEST_NATS_URL });

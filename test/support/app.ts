@@ -8,6 +8,7 @@ import { loadConfig, Config } from '../../src/config';
 import { INFRASTRUCTURE } from '../../src/adapters/infrastructure.tokens';
 import type { Infrastructure } from '../../src/adapters/infrastructure';
 import type { Projection } from '../../src/projections/projection';
+import type { Logger } from '../../src/adapters/logger';
 import { freshDatabase, TestDatabase } from './database';
 import { TEST_NATS_URL } from './services';
 
@@ -26,6 +27,7 @@ export async function startTestApp(options: {
   env?: Record<string, string>;
   nats?: boolean;
   database?: TestDatabase;
+  log?: Logger;
 } = {}): Promise<TestApp> {
   const database = options.database ?? (await freshDatabase());
   const config = loadConfig({
@@ -33,9 +35,11 @@ export async function startTestApp(options: {
     ...(options.nats === false ? {} : { NATS_URL: TEST_NATS_URL, ...testStreamConfig() }),
     LOG_LEVEL: 'silent',
     PORT: '0',
+    AUTH_RATE_LIMIT_PER_IP: '10000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '10000',
     ...options.env,
   });
-  const app = await createApp(config, { modules: options.modules, projections: options.projections, pipeline: { ackWaitMs: 2000 } });
+  const app = await createApp(config, { modules: options.modules, projections: options.projections, pipeline: { ackWaitMs: 2000 } }, options.log);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);
@@ -86,3 +90,23 @@ export async function http(base: string, method: string, path: string, body?: un
   }
   return { status: response.status, headers: response.headers, body: json as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read any field
 }
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  userId: string;
+  sessionId: string;
+}
+
+let registrations = 0;
+
+/** Registers a fresh user over HTTP and returns its tokens (and the password it chose). */
+export async function registerUser(base: string, overrides: Partial<{ email: string; username: string; password: string; displayName: string }> = {}) {
+  const n = `${Date.now().toString(36)}${(registrations++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const body = { email: `u${n}@example.com`, username: `u${n}`, password: `pw-${n}-long-enough`, ...overrides };
+  const response = await http(base, 'POST', '/api/v1/auth/register', body);
+  if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { ...(response.body as Tokens & { user: Record<string, unknown> }), password: body.password, email: body.email, username: body.username };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

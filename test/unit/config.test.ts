@@ -18,4 +18,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ EVENTSTORE_URL: 'kurrentdb://localhost:2113' })).toThrow(/DATABASE_URL: required/);
   });
+
+  it('refuses to start in production with the development secret, or with half an admin', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production needs its own secret/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-at-least-32-bytes!!' })).not.toThrow();
+    expect(() => loadConfig({ JWT_SECRET: 'too short' })).toThrow(/at least 32 bytes/);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/set both or neither/);
+  });
 });

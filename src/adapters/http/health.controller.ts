@@ -5,8 +5,10 @@ import { INFRASTRUCTURE } from '../infrastructure.tokens';
 import type { Infrastructure } from '../infrastructure';
 import { problem } from './problem-codes';
 import { ProblemException } from './problem-details.filter';
+import { Public } from '../auth/authenticated-user';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure) {}

@@ -4,6 +4,9 @@
  */
 export const problemCodes = {
   unauthenticated: { code: 1001, status: 401, title: 'Authentication required' },
+  invalidCredentials: { code: 1002, status: 401, title: 'Invalid credentials' },
+  accountLocked: { code: 1004, status: 429, title: 'Too many failed attempts' },
+  alreadyTaken: { code: 3006, status: 409, title: 'Already taken' },
   forbidden: { code: 1003, status: 403, title: 'Forbidden' },
   validationFailed: { code: 2001, status: 400, title: 'The request is not valid' },
   malformedBody: { code: 2002, status: 400, title: 'The request body is not valid JSON' },

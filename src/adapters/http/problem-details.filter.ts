@@ -25,6 +25,8 @@ const domainProblems = {
   illegal_state: 'illegalState',
   conflict: 'conflict',
   forbidden: 'forbidden',
+  unauthenticated: 'invalidCredentials',
+  locked: 'accountLocked',
 } as const;
 
 const statusProblems: Record<number, Parameters<typeof problem>[0]> = {
@@ -67,7 +69,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { body: problem('validationFailed', 'See errors for what to correct.', { errors: zodError instanceof ZodError ? zodErrors(zodError) : [] }) };
     }
     if (exception instanceof ZodError) return { body: problem('validationFailed', 'See errors for what to correct.', { errors: zodErrors(exception) }) };
-    if (exception instanceof DomainError) return { body: problem(domainProblems[exception.kind], exception.message, { rule: exception.rule }) };
+    if (exception instanceof DomainError) {
+      const headers = exception.retryAfterSeconds ? { 'retry-after': String(exception.retryAfterSeconds) } : undefined;
+      const name = exception.kind === 'conflict' && exception.rule.endsWith('IsTaken') ? 'alreadyTaken' : domainProblems[exception.kind];
+      return { body: problem(name, exception.message, { rule: exception.rule }), headers };
+    }
     if (exception instanceof WrongExpectedRevisionError) {
       return { body: problem('concurrencyConflict', 'The resource changed while the command ran; read it again and retry.') };
     }

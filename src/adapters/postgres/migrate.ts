@@ -5,10 +5,11 @@
 import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
 import { eventStoreMigrations } from '../eventstore/postgres-event-store.migrations';
 import { projectorMigrations } from '../../projections/projections.migrations';
+import { credentialsMigrations } from '../auth/credentials.migrations';
 import type { Projection } from '../../projections/projection';
 
 export function migrationsFor(options: { sqlEventStore: boolean; projections: readonly Projection[] }): Record<string, Migration> {
-  const all: Record<string, Migration> = { ...(options.sqlEventStore ? eventStoreMigrations : {}), ...projectorMigrations };
+  const all: Record<string, Migration> = { ...(options.sqlEventStore ? eventStoreMigrations : {}), ...projectorMigrations, ...credentialsMigrations };
   for (const projection of options.projections) {
     for (const [name, migration] of Object.entries(projection.migrations)) {
       if (all[name]) throw new Error(`migration ${name} of projection ${projection.name} is declared twice`);

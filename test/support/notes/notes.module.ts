@@ -13,6 +13,7 @@ import type { ReadModelDb } from '../../../src/projections/projection';
 import { notFound } from '../../../src/domain/errors';
 import { noteDecider } from './note.decider';
 import { notesProjection } from './notes.projection';
+import { Public } from '../../../src/adapters/auth/authenticated-user';
 
 class NoteBody extends createZodDto(z.object({ title: z.string().min(1).max(200) })) {}
 class MinPosition extends createZodDto(minPositionQuery) {}
@@ -69,6 +70,7 @@ export class GetNoteHandler implements IQueryHandler<GetNote> {
   }
 }
 
+@Public()
 @Controller('test-notes')
 export class NotesController {
   constructor(

@@ -1,0 +1,47 @@
+/** Identity and access: the auth adapter (argon2, jose, credentials tables), its use cases and endpoints. */
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CONFIG, type Config } from '../../config';
+import { CREDENTIAL_STORE, PASSWORD_HASHER, RATE_LIMITER, TOKEN_ISSUER } from '../../ports/identity.ports';
+import type { ReadModelDb } from '../../projections/projection';
+import { DATABASE } from '../infrastructure.module';
+import { RegisterUserHandler } from '../../commands/identity/register-user.handler';
+import { LogInHandler } from '../../commands/identity/log-in.handler';
+import { RefreshSessionHandler } from '../../commands/identity/refresh-session.handler';
+import { RevokeSessionHandler } from '../../commands/identity/revoke-session.handler';
+import { ChangePasswordHandler } from '../../commands/identity/change-password.handler';
+import { ChangeUserRoleHandler, DeactivateUserHandler } from '../../commands/identity/administer-user.handlers';
+import { SessionIssuer } from '../../commands/identity/session-issuer';
+import { FirstAdmin } from '../../commands/identity/first-admin';
+import { Argon2PasswordHasher } from './argon2-password-hasher';
+import { JoseTokenIssuer } from './jose-token-issuer';
+import { PostgresCredentialStore } from './postgres-credential-store';
+import { PostgresRateLimiter } from './postgres-rate-limiter';
+import { AuthGuard } from './auth.guard';
+import { AuthRateLimits } from './auth-rate-limits';
+import { AuthController } from './auth.controller';
+import { AdminUsersController } from './admin-users.controller';
+import { JwksController } from './jwks.controller';
+
+@Module({
+  controllers: [AuthController, AdminUsersController, JwksController],
+  providers: [
+    { provide: PASSWORD_HASHER, useClass: Argon2PasswordHasher },
+    { provide: TOKEN_ISSUER, useFactory: (config: Config) => JoseTokenIssuer.fromConfig(config), inject: [CONFIG] },
+    { provide: CREDENTIAL_STORE, useFactory: (db: ReadModelDb) => new PostgresCredentialStore(db), inject: [DATABASE] },
+    { provide: RATE_LIMITER, useFactory: (db: ReadModelDb) => new PostgresRateLimiter(db), inject: [DATABASE] },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthRateLimits,
+    SessionIssuer,
+    FirstAdmin,
+    RegisterUserHandler,
+    LogInHandler,
+    RefreshSessionHandler,
+    RevokeSessionHandler,
+    ChangePasswordHandler,
+    ChangeUserRoleHandler,
+    DeactivateUserHandler,
+  ],
+  exports: [TOKEN_ISSUER, CREDENTIAL_STORE],
+})
+export class IdentityModule {}
