@@ -25,7 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, CustomTypesConfig, Pool, types } from 'pg';
+import { CustomTypesConfig, Pool, types } from 'pg';
 import { Kysely, sql } from 'kysely';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
@@ -43,6 +43,7 @@ import { ProjectionProgress } from '../src/projections/projection-progress';
 import type { Projection } from '../src/projections/projection';
 import type { DB } from '../src/projections/database';
 import type { EventMetadata, EventToAppend, ExpectedRevision } from '../src/ports/event-store.port';
+import { databaseUrl, ms, passOrMiss, rate, summarize, untyped, withAdmin } from './support';
 
 // ───────────────────────────── settings ─────────────────────────────
 
@@ -82,40 +83,6 @@ const LAG_DRAIN_TIMEOUT_MS = 15_000;
 const EVENT_TYPE = 'BenchEvent';
 
 // ───────────────────────────── helpers ─────────────────────────────
-
-function databaseUrl(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The migrator is typed for an untyped Kysely; the read-model database is the same database. */
-const untyped = (db: Kysely<DB>) => db as unknown as Kysely<unknown>;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function summarize(values: number[]): { p50: number; p99: number; max: number; n: number } {
-  const sorted = Float64Array.from(values).sort();
-  const list = Array.from(sorted);
-  return { p50: percentile(list, 0.5), p99: percentile(list, 0.99), max: list[list.length - 1] ?? Number.NaN, n: list.length };
-}
-
-const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
-const rate = (value: number) => Math.round(value).toLocaleString('en-US');
-const passOrMiss = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 /** EventMetadata as a type alias, so that it is also a `Record<string, unknown>` for Emmett. */
 type BenchMetadata = { [K in keyof EventMetadata]: EventMetadata[K] };

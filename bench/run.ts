@@ -12,6 +12,7 @@ export interface Benchmark {
 /** Every benchmark, by name. Loaded lazily so that one benchmark's imports never slow another. */
 export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   engine: () => import('./engine.bench.js'),
+  auth: () => import('./auth.bench.js'),
 };
 
 function usage(): string {
