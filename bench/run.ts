@@ -13,6 +13,7 @@ export interface Benchmark {
 export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   engine: () => import('./engine.bench.js'),
   auth: () => import('./auth.bench.js'),
+  tickets: () => import('./tickets.bench.js'),
 };
 
 function usage(): string {

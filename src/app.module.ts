@@ -10,6 +10,8 @@ import type { PipelineOptions } from './adapters/infrastructure';
 import { ProblemDetailsFilter } from './adapters/http/problem-details.filter';
 import { HealthController } from './adapters/http/health.controller';
 import { IdentityModule } from './adapters/auth/identity.module';
+import { TicketsModule } from './adapters/http/tickets/tickets.module';
+import { AuditModule } from './adapters/http/audit.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
 
@@ -29,6 +31,8 @@ export class AppModule {
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline),
         IdentityModule,
+        TicketsModule,
+        AuditModule,
         ...(options.modules ?? []),
       ],
       controllers: [HealthController],

@@ -9,13 +9,12 @@ import { EVENT_STORE } from '../ports/event-store.port';
 import { CHANGE_BUS } from '../ports/change-bus.port';
 import { CommandRunner } from '../commands/command-runner';
 import { ProjectionProgress } from '../projections/projection-progress';
-import type { Projection } from '../projections/projection';
+import { READ_MODEL_DB, type Projection } from '../projections/projection';
 import { Infrastructure, openInfrastructure, PipelineOptions } from './infrastructure';
 import { INFRASTRUCTURE } from './infrastructure.tokens';
 import { LOGGER, type Logger } from './logger';
 
 export const PIPELINE_OPTIONS = Symbol('PipelineOptions');
-export const DATABASE = Symbol('ReadModelDatabase');
 
 @Global()
 @Module({})
@@ -36,11 +35,11 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
         { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, projections, log) },
         { provide: EVENT_STORE, useFactory: (i: Infrastructure) => i.store, inject: [INFRASTRUCTURE] },
         { provide: CHANGE_BUS, useFactory: (i: Infrastructure) => i.changes, inject: [INFRASTRUCTURE] },
-        { provide: DATABASE, useFactory: (i: Infrastructure) => i.database.db, inject: [INFRASTRUCTURE] },
+        { provide: READ_MODEL_DB, useFactory: (i: Infrastructure) => i.database.db, inject: [INFRASTRUCTURE] },
         { provide: ProjectionProgress, useFactory: (i: Infrastructure) => i.progress, inject: [INFRASTRUCTURE] },
         CommandRunner,
       ],
-      exports: [CONFIG, LOGGER, INFRASTRUCTURE, EVENT_STORE, CHANGE_BUS, DATABASE, ProjectionProgress, CommandRunner],
+      exports: [CONFIG, LOGGER, INFRASTRUCTURE, EVENT_STORE, CHANGE_BUS, READ_MODEL_DB, ProjectionProgress, CommandRunner],
     };
   }
 

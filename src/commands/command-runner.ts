@@ -1,17 +1,19 @@
 /**
  * The one way commands change state: read the stream, fold it with the decider's `evolve`,
  * `decide`, append with the expected revision; on a concurrency conflict re-read and re-decide,
- * a bounded number of times. The stream itself is the idempotency record: when it already holds
- * events of this command id, the first result is returned and nothing is appended.
+ * a bounded number of times. Folded streams are cached, so a command reads only what is new.
+ * The stream itself is the idempotency record: when it already holds events of this command id,
+ * the first result is returned and nothing is appended.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Decider, DomainEvent, fold } from '../domain/decider';
+import { Decider, DomainEvent } from '../domain/decider';
 import { conflict } from '../domain/errors';
-import { EVENT_STORE, EventStore, RecordedEvent, WrongExpectedRevisionError } from '../ports/event-store.port';
+import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '../ports/event-store.port';
 import { CONFIG, type Config } from '../config';
 import { CommandContext, CommandResult, derivedId } from './command-context';
 import { KeyedLanes } from './keyed-lanes';
+import { FoldedStream, FoldedStreams } from './folded-streams';
 
 export interface CommandTarget {
   id: string;
@@ -19,6 +21,8 @@ export interface CommandTarget {
 }
 
 export const EVENT_SCHEMA_VERSION = 1;
+/** Streams whose folded state stays in memory between commands. */
+const FOLDED_STREAMS_CACHED = 10_000;
 
 @Injectable()
 export class CommandRunner {
@@ -26,6 +30,7 @@ export class CommandRunner {
   private draining = false;
   private drained?: () => void;
   private readonly lanes = new KeyedLanes();
+  private readonly folded = new FoldedStreams(FOLDED_STREAMS_CACHED);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -62,14 +67,12 @@ export class CommandRunner {
     context: CommandContext,
   ): Promise<CommandResult> {
     for (let attempt = 0; attempt <= this.config.COMMAND_MAX_RETRIES; attempt++) {
-      const history = await this.store.readStream(target.stream);
-      const earlier = history.filter((e) => e.metadata.commandId === context.commandId);
-      if (earlier.length > 0) return resultOf(target, earlier);
+      const folded = await this.catchUp(decider, target.stream);
+      const earlier = folded.commands.get(context.commandId);
+      if (earlier) return { id: target.id, ...earlier };
 
-      const state = fold(decider, history as unknown as E[]);
-      const events = decider.decide(command, state);
-      const last = history[history.length - 1];
-      if (events.length === 0) return { id: target.id, revision: last?.revision ?? -1, position: last?.position ?? 0 };
+      const events = decider.decide(command, folded.state);
+      if (events.length === 0) return { id: target.id, revision: folded.revision, position: folded.position };
 
       try {
         const appended = await this.store.append(
@@ -80,8 +83,14 @@ export class CommandRunner {
             data: event.data,
             metadata: { ...context, schemaVersion: EVENT_SCHEMA_VERSION },
           })),
-          last ? last.revision : 'no_stream',
+          folded.revision === -1 ? 'no_stream' : folded.revision,
         );
+        this.folded.set(target.stream, decider, {
+          revision: appended.revision,
+          position: appended.position,
+          state: events.reduce(decider.evolve, folded.state),
+          commands: new Map([...folded.commands, [context.commandId, appended]]),
+        });
         return { id: target.id, ...appended };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -90,9 +99,18 @@ export class CommandRunner {
     }
     throw conflict('ConcurrentChangesExhaustedRetries', `${target.stream} kept changing; the command was retried ${this.config.COMMAND_MAX_RETRIES} times`);
   }
-}
 
-function resultOf(target: CommandTarget, events: RecordedEvent[]): CommandResult {
-  const last = events[events.length - 1]!;
-  return { id: target.id, revision: last.revision, position: last.position };
+  /** The stream folded up to its last event: from the cache, plus whatever was appended since. */
+  private async catchUp<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string): Promise<FoldedStream<S>> {
+    const cached = this.folded.get<S>(stream, decider);
+    const base: FoldedStream<S> = cached ?? { revision: -1, position: 0, state: decider.initialState(), commands: new Map() };
+    const newer = await this.store.readStream(stream, { fromRevision: base.revision + 1 });
+    if (newer.length === 0) return base;
+    const commands = new Map(base.commands);
+    for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
+    const last = newer[newer.length - 1]!;
+    const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
+    this.folded.set(stream, decider, folded);
+    return folded;
+  }
 }

@@ -55,6 +55,25 @@ export interface ReadAllOptions {
   limit: number;
 }
 
+/**
+ * A filtered read of `$all` (the audit trail). Every filter that is given must hold; events come
+ * in position order, at most `limit` of them, and only from below the same gap-free horizon as
+ * readAll, so that paging with `after` = the last position returned never skips an event.
+ */
+export interface QueryAllFilter {
+  /** Events whose position is greater than this; 0 (the default) reads from the start. */
+  after?: number;
+  limit: number;
+  /** The event's type is one of these; an empty list matches nothing. */
+  types?: readonly string[];
+  /** `metadata.actorId` equals this. */
+  actorId?: string;
+  /** Recorded at or after this instant (compared at the millisecond precision of `recordedAt`). */
+  from?: Date;
+  /** Recorded at or before this instant (compared at the millisecond precision of `recordedAt`). */
+  to?: Date;
+}
+
 export interface SubscribeToAllOptions {
   after: number;
   batchSize?: number;
@@ -72,6 +91,12 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** `$all` in position order, never skipping an event that commits later with a lower position. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * `$all` filtered by type, actor and time, in position order, with readAll's gap-free horizon.
+   * A page shorter than `limit` means nothing more matched below the horizon, except on adapters
+   * that bound how much of the log one call scans (KurrentDB; see its adapter).
+   */
+  queryAll(filter: QueryAllFilter): Promise<RecordedEvent[]>;
   /** Catch up from `after`, then stay live; yields non-empty batches in position order until aborted. */
   subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent[]>;
   /** Position of the newest readable event, 0 when the log is empty. */

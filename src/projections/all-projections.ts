@@ -1,5 +1,6 @@
 /** Every projection of the application, in one list: the composition root, migrations and the CLI read it. */
 import type { Projection } from './projection';
 import { usersProjection } from './users/users.projection';
+import { ticketsProjection } from './tickets/tickets.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection];
+export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection];

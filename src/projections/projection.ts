@@ -34,3 +34,6 @@ export interface Projection {
 export const PROJECTIONS = Symbol('Projections');
 
 export type ReadModelDb = Kysely<DB>;
+
+/** Injection token of the read-model database. */
+export const READ_MODEL_DB = Symbol('ReadModelDb');

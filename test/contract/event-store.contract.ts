@@ -35,6 +35,11 @@ export function anEvent(type = 'SomethingHappened', data: Record<string, unknown
 
 const aStream = (category = 'contract') => `${category}-${randomUUID()}`;
 
+function byActor(type: string, actorId: string | null): EventToAppend {
+  const event = anEvent(type);
+  return { ...event, metadata: { ...event.metadata, actorId } };
+}
+
 export function describeEventStoreContract(name: string, open: () => Promise<ContractSubject>): void {
   describe(`EventStore contract: ${name}`, () => {
     let subject: ContractSubject;
@@ -143,7 +148,9 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       const stream = aStream();
       await store.append(stream, [anEvent('A'), anEvent('B')], 'no_stream');
       await store.append(aStream(), [anEvent('C')], 'no_stream');
-      const all = await store.readAll({ after: head, limit: 1000 });
+      // Readable once every older transaction in the cluster has finished: wait, do not assume.
+      let all: RecordedEvent[] = [];
+      await waitUntil(async () => (all = await store.readAll({ after: head, limit: 1000 })).filter((e) => ['A', 'B', 'C'].includes(e.type)).length === 3);
       const mine = all.filter((e) => ['A', 'B', 'C'].includes(e.type) && e.position > head);
       expect(mine.map((e) => e.type)).toEqual(['A', 'B', 'C']);
       for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
@@ -219,6 +226,101 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
         ),
         { numRuns: 30 },
       );
+    });
+
+    describe('queryAll: the audit trail', () => {
+      // Types and actors of its own, so that no other test's events can match.
+      const tag = randomUUID().replace(/-/g, '').slice(0, 8);
+      const T = { opened: `AuditOpened_${tag}`, changed: `AuditChanged_${tag}`, closed: `AuditClosed_${tag}` };
+      const allTypes = Object.values(T);
+      const alice = randomUUID();
+      const bob = randomUUID();
+      let head: number;
+      /** alice opened, alice changed | bob opened | alice closed | (no actor) changed — appends ≥ 10 ms apart. */
+      let log: RecordedEvent[];
+      const ids = (events: RecordedEvent[]) => events.map((e) => e.id);
+      const at = (...indexes: number[]) => indexes.map((i) => log[i]!.id);
+
+      beforeAll(async () => {
+        head = await store.headPosition();
+        const [first, second, third] = [aStream('audit'), aStream('audit'), aStream('audit')];
+        await store.append(first, [byActor(T.opened, alice), byActor(T.changed, alice)], 'no_stream');
+        await sleep(10);
+        await store.append(second, [byActor(T.opened, bob)], 'no_stream');
+        await sleep(10);
+        await store.append(first, [byActor(T.closed, alice)], 1);
+        await sleep(10);
+        await store.append(third, [byActor(T.changed, null)], 'no_stream');
+        // The horizon lags while any transaction in the cluster is open (other test files' too).
+        const readMine = async () => (await store.readAll({ after: head, limit: 100_000 })).filter((e) => allTypes.includes(e.type));
+        await waitUntil(async () => (await readMine()).length === 5, 10_000, 'the audit fixture below the horizon');
+        log = await readMine();
+        expect(log.map((e) => e.type)).toEqual([T.opened, T.changed, T.opened, T.closed, T.changed]);
+      });
+
+      it('filters by type, by actor, and by both, in position order, with the events as recorded', async () => {
+        const opened = await store.queryAll({ after: head, limit: 100, types: [T.opened] });
+        expect(opened).toEqual([log[0], log[2]]); // every field, metadata and recordedAt included
+        expect(ids(await store.queryAll({ limit: 100, types: [T.opened] }))).toEqual(at(0, 2)); // after defaults to 0
+        expect(ids(await store.queryAll({ after: head, limit: 100, types: [T.opened, T.closed] }))).toEqual(at(0, 2, 3));
+        expect(ids(await store.queryAll({ after: head, limit: 100, actorId: alice }))).toEqual(at(0, 1, 3));
+        expect(ids(await store.queryAll({ after: head, limit: 100, actorId: alice, types: [T.changed] }))).toEqual(at(1));
+        expect(ids(await store.queryAll({ after: head, limit: 100, actorId: alice, types: [T.opened, T.closed] }))).toEqual(at(0, 3));
+        expect(await store.queryAll({ after: head, limit: 100, actorId: bob, types: [T.closed] })).toEqual([]);
+        expect(await store.queryAll({ after: head, limit: 100, actorId: randomUUID() })).toEqual([]);
+        expect(await store.queryAll({ after: head, limit: 100, types: [`AuditNever_${tag}`] })).toEqual([]);
+        expect(await store.queryAll({ after: head, limit: 100, types: [] })).toEqual([]);
+        const everything = await store.queryAll({ after: head, limit: 100_000 });
+        expect(ids(everything.filter((e) => allTypes.includes(e.type)))).toEqual(at(0, 1, 2, 3, 4));
+        for (let i = 1; i < everything.length; i++) expect(everything[i]!.position).toBeGreaterThan(everything[i - 1]!.position);
+      });
+
+      it('pages with after = the last position: each event once, none skipped', async () => {
+        const pages = async (filter: { types?: string[]; actorId?: string }, limit: number) => {
+          const seen: string[][] = [];
+          let after = head;
+          for (;;) {
+            const page = await store.queryAll({ ...filter, after, limit });
+            expect(page.length).toBeLessThanOrEqual(limit);
+            if (page.length === 0) return seen;
+            seen.push(ids(page));
+            after = page[page.length - 1]!.position;
+          }
+        };
+        expect(await pages({ actorId: alice }, 1)).toEqual([at(0), at(1), at(3)]);
+        expect(await pages({ types: allTypes }, 2)).toEqual([at(0, 1), at(2, 3), at(4)]);
+        expect(ids(await store.queryAll({ after: log[1]!.position, limit: 100, types: allTypes }))).toEqual(at(2, 3, 4));
+        expect(await store.queryAll({ after: log[4]!.position, limit: 100, types: allTypes })).toEqual([]);
+      });
+
+      it('bounds by recording time, both ends inclusive', async () => {
+        const time = (i: number) => log[i]!.recordedAt;
+        for (const i of [1, 2, 3]) expect(time(i + 1).getTime()).toBeGreaterThan(time(i).getTime()); // the appends were apart
+        const within = (from?: Date, to?: Date, actorId?: string) => store.queryAll({ after: head, limit: 100, types: allTypes, from, to, actorId }).then(ids);
+        expect(await within(time(2), time(3))).toEqual(at(2, 3));
+        expect(await within(time(3))).toEqual(at(3, 4));
+        expect(await within(undefined, time(1))).toEqual(at(0, 1));
+        expect(await within(time(2), time(2), bob)).toEqual(at(2));
+        expect(await within(time(2), time(4), alice)).toEqual(at(3));
+        expect(await within(time(3), time(2))).toEqual([]);
+        expect(await within(new Date(time(4).getTime() + 1))).toEqual([]);
+      });
+
+      it('never returns an event past the gap-free horizon, so paging cannot skip a late commit', async (context) => {
+        if (!subject.appendHeldOpen) return context.skip();
+        const actor = randomUUID();
+        const held = await subject.appendHeldOpen(aStream('audit'), [byActor('AuditHeldOpen', actor)], 'no_stream');
+        try {
+          await store.append(aStream('audit'), [byActor('AuditCommittedFirst', actor)], 'no_stream');
+          // The later position is committed, but a lower one may still commit: neither is returned yet.
+          expect(await store.queryAll({ limit: 10, actorId: actor })).toEqual([]);
+        } finally {
+          await held.commit();
+        }
+        await waitUntil(async () => (await store.queryAll({ limit: 10, actorId: actor })).length === 2, 10_000, 'the horizon to pass both');
+        const events = await store.queryAll({ limit: 10, actorId: actor });
+        expect(events.map((e) => e.type)).toEqual(['AuditHeldOpen', 'AuditCommittedFirst']);
+      });
     });
   });
 }

@@ -7,10 +7,9 @@ import { ChangePassword, Client, LogIn, RefreshSession, RegisterUser, RevokeSess
 import type { CommandContext } from '../../commands/command-context';
 import { CREDENTIAL_STORE, CredentialStore } from '../../ports/identity.ports';
 import { findAccount } from '../../projections/users/users.queries';
-import type { ReadModelDb } from '../../projections/projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
 import { notFound } from '../../domain/errors';
 import { CommandCtx } from '../http/command-context.decorator';
-import { DATABASE } from '../infrastructure.module';
 import { AuthRateLimits } from './auth-rate-limits';
 import { AuthenticatedUser, CurrentUser, Public } from './authenticated-user';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from './auth.schemas';
@@ -24,7 +23,7 @@ export class AuthController {
     private readonly commands: CommandBus,
     private readonly limits: AuthRateLimits,
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
-    @Inject(DATABASE) private readonly db: ReadModelDb,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
   ) {}
 
   @Public()

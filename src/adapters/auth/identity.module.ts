@@ -3,8 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CONFIG, type Config } from '../../config';
 import { CREDENTIAL_STORE, PASSWORD_HASHER, RATE_LIMITER, TOKEN_ISSUER } from '../../ports/identity.ports';
-import type { ReadModelDb } from '../../projections/projection';
-import { DATABASE } from '../infrastructure.module';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
 import { RegisterUserHandler } from '../../commands/identity/register-user.handler';
 import { LogInHandler } from '../../commands/identity/log-in.handler';
 import { RefreshSessionHandler } from '../../commands/identity/refresh-session.handler';
@@ -28,8 +27,8 @@ import { JwksController } from './jwks.controller';
   providers: [
     { provide: PASSWORD_HASHER, useClass: Argon2PasswordHasher },
     { provide: TOKEN_ISSUER, useFactory: (config: Config) => JoseTokenIssuer.fromConfig(config), inject: [CONFIG] },
-    { provide: CREDENTIAL_STORE, useFactory: (db: ReadModelDb) => new PostgresCredentialStore(db), inject: [DATABASE] },
-    { provide: RATE_LIMITER, useFactory: (db: ReadModelDb) => new PostgresRateLimiter(db), inject: [DATABASE] },
+    { provide: CREDENTIAL_STORE, useFactory: (db: ReadModelDb) => new PostgresCredentialStore(db), inject: [READ_MODEL_DB] },
+    { provide: RATE_LIMITER, useFactory: (db: ReadModelDb) => new PostgresRateLimiter(db), inject: [READ_MODEL_DB] },
     { provide: APP_GUARD, useClass: AuthGuard },
     AuthRateLimits,
     SessionIssuer,

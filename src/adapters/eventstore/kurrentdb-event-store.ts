@@ -16,6 +16,16 @@
  * batch's last revision and position back from the server; a server that leaves the position out
  * (older ones did) makes us read it from the stream.
  *
+ * Audit queries (queryAll): the server filters by event type (an anchored regex of the wanted
+ * types), everything else is filtered here while paging `$all` forwards. One call inspects at most
+ * QUERY_SCAN_LIMIT events that pass the server's filter, so a rare actor or a narrow time window
+ * cannot make one HTTP request read the whole log through this process. It then returns what it
+ * found so far, possibly fewer than `limit` or none: here a short page does NOT mean the end of
+ * the log, and matches lying more than QUERY_SCAN_LIMIT unmatched events past `after` are out of
+ * reach of a caller that pages by the positions it was given (the port returns no scan cursor).
+ * Nothing is ever skipped or repeated, though. The server's own type scan is not bounded: it reads
+ * its log until `maxCount` events match or the log ends.
+ *
  * System events: the `excludeSystemEvents()` filter works on event types (`$…`); events of `$…`
  * streams are dropped here as well, and headPosition applies the same rule, so that a reader
  * waiting for readAll to reach the head never waits for an event readAll will not return.
@@ -34,10 +44,12 @@ import {
   Position,
   ReadPosition,
   RecordedEvent as ClientRecordedEvent,
+  RegexFilter,
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
 } from '@kurrent/kurrentdb-client';
@@ -47,6 +59,7 @@ import {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  QueryAllFilter,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -59,6 +72,14 @@ const DEFAULT_BATCH_SIZE = 500;
 const HEAD_PAGE = 32;
 /** What the server sends (u64 max) for a position it does not know, e.g. stream reads before 22.6. */
 const UNKNOWN_POSITION = 2n ** 64n - 1n;
+/**
+ * Events (after the server's type filter) one queryAll call inspects at most, whatever the other
+ * filters: twenty pages of QUERY_PAGE, so one audit request costs at most that much reading here.
+ * See the header for what a caller sees when the bound is hit.
+ */
+const QUERY_SCAN_LIMIT = 10_000;
+/** Events one gRPC read of queryAll asks for; a page is read to its end before the next begins. */
+const QUERY_PAGE = 500;
 
 export class KurrentDbEventStore implements EventStore {
   private readonly client: KurrentDBClient;
@@ -107,6 +128,32 @@ export class KurrentDbEventStore implements EventStore {
         const event = cursor.admit(resolved);
         if (event && found.length < limit) found.push(event);
       }
+      if (received < maxCount) break; // the end of $all
+    }
+    return found;
+  }
+
+  async queryAll(filter: QueryAllFilter): Promise<RecordedEvent[]> {
+    // `$…` types are system events, which readAll never returns either.
+    const types = filter.types?.filter((type) => !type.startsWith('$'));
+    const { after = 0, limit } = filter;
+    if (limit <= 0 || types?.length === 0) return [];
+    const serverFilter = types ? exactTypes(types) : excludeSystemEvents();
+    const matches = clientSideMatcher({ ...filter, types });
+    const found: RecordedEvent[] = [];
+    const cursor = new PositionCursor(after);
+    let scanned = 0;
+    while (found.length < limit && scanned < QUERY_SCAN_LIMIT) {
+      // fromPosition is inclusive: the event at the cursor comes back first and is skipped.
+      const maxCount = Math.min(QUERY_PAGE, QUERY_SCAN_LIMIT - scanned) + 1;
+      let received = 0;
+      cursor.restart();
+      for await (const resolved of this.client.readAll({ fromPosition: toReadPosition(cursor.position), maxCount, filter: serverFilter })) {
+        received += 1;
+        const event = cursor.admit(resolved);
+        if (event && found.length < limit && matches(event)) found.push(event);
+      }
+      scanned += received;
       if (received < maxCount) break; // the end of $all
     }
     return found;
@@ -260,6 +307,22 @@ function drain(source: Readable, max: number): AllStreamResolvedEvent[] {
     batch.push(next);
   }
   return batch;
+}
+
+/** Server-side: exactly these event types (anchored, metacharacters escaped). */
+function exactTypes(types: readonly string[]): RegexFilter {
+  const alternatives = types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return eventTypeFilter({ regex: `^(?:${alternatives.join('|')})$` });
+}
+
+/** What the server cannot filter: the actor, the time window, and the exact type once more. */
+function clientSideMatcher({ types, actorId, from, to }: QueryAllFilter): (event: RecordedEvent) => boolean {
+  const wanted = types ? new Set(types) : undefined;
+  return (event) =>
+    (wanted === undefined || wanted.has(event.type)) &&
+    (actorId === undefined || event.metadata.actorId === actorId) &&
+    (from === undefined || event.recordedAt.getTime() >= from.getTime()) &&
+    (to === undefined || event.recordedAt.getTime() <= to.getTime());
 }
 
 function toEventData({ id, type, data, metadata }: EventToAppend): EventData {

@@ -91,4 +91,22 @@ export const eventStoreMigrations: Record<string, Migration> = {
       await sql`DROP TABLE events`.execute(db);
     },
   },
+  // The audit trail (EventStore.queryAll) filters $all by actor, type and time. Each index ends in
+  // position where it can, so that "this actor's / this type's events after P, in order, first N"
+  // is a range scan that stops after N rows instead of a sort. Time windows cannot be ordered by
+  // position (recorded_at and position do not rise together), so that index only narrows.
+  // Plain CREATE INDEX: Kysely runs pending migrations inside a transaction, where CONCURRENTLY is
+  // refused; on a large existing log, build them CONCURRENTLY by hand first (IF NOT EXISTS skips).
+  '0003_eventstore_audit_indexes': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE INDEX IF NOT EXISTS events_actor_position ON events ((metadata->>'actorId'), position)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS events_type_position ON events (type, position)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS events_recorded_at ON events (recorded_at)`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`DROP INDEX IF EXISTS events_recorded_at`.execute(db);
+      await sql`DROP INDEX IF EXISTS events_type_position`.execute(db);
+      await sql`DROP INDEX IF EXISTS events_actor_position`.execute(db);
+    },
+  },
 };

@@ -10,6 +10,7 @@ import {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  QueryAllFilter,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -32,6 +33,9 @@ interface EventRow {
 
 /** Below the oldest transaction in flight: no transaction that could still commit a lower position is open. */
 const HORIZON = sql<number>`pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${sql.lit(EVENTS_PER_TRANSACTION)}`;
+
+/** The indexed expression `events_actor_position` (migration 0003) is built on. */
+const ACTOR_ID = sql<string>`metadata->>'actorId'`;
 
 export class PostgresEventStore implements EventStore {
   private readonly appended = new AppendSignal();
@@ -80,6 +84,26 @@ export class PostgresEventStore implements EventStore {
       .orderBy('position')
       .limit(limit)
       .execute();
+    return rows.map(toRecorded);
+  }
+
+  /**
+   * One query; each filter matches an index of migration 0003 (the actor expression must stay
+   * written exactly as indexed). `to` is compared as `recorded_at < to + 1 ms`: recorded_at has
+   * microseconds, recordedAt only milliseconds, so an event whose recordedAt equals `to` is kept.
+   */
+  async queryAll({ after = 0, limit, types, actorId, from, to }: QueryAllFilter): Promise<RecordedEvent[]> {
+    if (limit <= 0 || types?.length === 0) return [];
+    let query = this.db
+      .selectFrom('events')
+      .select(['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata', 'recorded_at'])
+      .where('position', '>', after)
+      .where('position', '<', HORIZON);
+    if (types) query = query.where('type', 'in', [...types]);
+    if (actorId !== undefined) query = query.where(ACTOR_ID, '=', actorId);
+    if (from) query = query.where('recorded_at', '>=', from);
+    if (to) query = query.where('recorded_at', '<', new Date(to.getTime() + 1));
+    const rows = await query.orderBy('position').limit(limit).execute();
     return rows.map(toRecorded);
   }
 

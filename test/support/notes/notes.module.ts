@@ -7,9 +7,8 @@ import { CommandRunner } from '../../../src/commands/command-runner';
 import { CommandContext, CommandResult, derivedId } from '../../../src/commands/command-context';
 import { CommandCtx } from '../../../src/adapters/http/command-context.decorator';
 import { minPositionQuery } from '../../../src/adapters/http/read-your-writes';
-import { DATABASE } from '../../../src/adapters/infrastructure.module';
 import { ProjectionProgress } from '../../../src/projections/projection-progress';
-import type { ReadModelDb } from '../../../src/projections/projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../../../src/projections/projection';
 import { notFound } from '../../../src/domain/errors';
 import { noteDecider } from './note.decider';
 import { notesProjection } from './notes.projection';
@@ -59,7 +58,7 @@ export class RenameNoteHandler implements ICommandHandler<RenameNote> {
 @Injectable()
 export class GetNoteHandler implements IQueryHandler<GetNote> {
   constructor(
-    @Inject(DATABASE) private readonly db: ReadModelDb,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
     private readonly progress: ProjectionProgress,
   ) {}
   async execute({ noteId, minPosition }: GetNote) {

@@ -1,0 +1,108 @@
+/** /api/v1/tickets: the support desk's commands and queries. Who may do what is the decider's business. */
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { can } from '../../../domain/identity/permissions';
+import { invalid } from '../../../domain/errors';
+import type { Actor, TicketCommand } from '../../../domain/tickets/ticket.decider';
+import { HandleTicketCommand } from '../../../commands/tickets/handle-ticket-command';
+import { CommandContext, derivedId } from '../../../commands/command-context';
+import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/projection';
+import type { TicketViewer } from '../../../projections/tickets/tickets.queries';
+import { GetTicket, GetTicketHistory, ListTickets } from '../../../projections/tickets/tickets.query-handlers';
+import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/authenticated-user';
+import { CommandCtx } from '../command-context.decorator';
+import { AssigneeBody, MessageBody, OpenTicketBody, PriorityBody, ReadBody, StatusBody, TagsBody, TicketListParams, TicketParams } from './tickets.schemas';
+
+const actorOf = (user: AuthenticatedUser): Actor => ({ id: user.id, staff: can(user.role, 'tickets:update-all') });
+const viewerOf = (user: AuthenticatedUser): TicketViewer => ({ id: user.id, readsAll: can(user.role, 'tickets:read-all'), seesNotes: can(user.role, 'tickets:internal-notes') });
+const now = () => new Date().toISOString();
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller('tickets')
+@RequirePermission('tickets:read-own')
+export class TicketsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+  ) {}
+
+  private run(command: TicketCommand, context: CommandContext) {
+    return this.commands.execute(new HandleTicketCommand(command, context));
+  }
+
+  @Post()
+  @RequirePermission('tickets:create')
+  async open(@Body() body: OpenTicketBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    const ticketId = derivedId(context.commandId, 'ticket');
+    const messageId = derivedId(context.commandId, 'message');
+    const result = await this.run({ type: 'OpenTicket', data: { ticketId, messageId, title: body.title, message: body.message, priority: body.priority, actor: actorOf(user), at: now() } }, context);
+    return { ...result, messageId };
+  }
+
+  @Get()
+  list(@Query() params: TicketListParams, @CurrentUser() user: AuthenticatedUser) {
+    const { minPosition, ...query } = params;
+    return this.queries.execute(new ListTickets(viewerOf(user), query, minPosition));
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string, @Query() params: TicketParams, @CurrentUser() user: AuthenticatedUser) {
+    return this.queries.execute(new GetTicket(viewerOf(user), id, params.asOf, params.minPosition));
+  }
+
+  @Get(':id/history')
+  history(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.queries.execute(new GetTicketHistory(viewerOf(user), id));
+  }
+
+  @Post(':id/messages')
+  async post(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: MessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    const messageId = derivedId(context.commandId, 'message');
+    const result = await this.run({ type: 'PostTicketMessage', data: { ticketId, messageId, content: body.content, actor: actorOf(user), at: now() } }, context);
+    return { ...result, messageId };
+  }
+
+  @Post(':id/status')
+  @HttpCode(200)
+  status(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: StatusBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.run({ type: 'ChangeTicketStatus', data: { ticketId, status: body.status, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  read(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: ReadBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.run({ type: 'MarkTicketRead', data: { ticketId, upToMessageId: body.upToMessageId, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/assignee')
+  @HttpCode(200)
+  async assign(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: AssigneeBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    if (body.assigneeId) {
+      const assignee = await this.db.selectFrom('users').select(['role', 'status']).where('id', '=', body.assigneeId).executeTakeFirst();
+      if (!assignee || assignee.status !== 'active' || !can(assignee.role, 'tickets:update-all')) throw invalid('TicketsAreAssignedToStaff', 'the assignee must be an active staff member');
+    }
+    return this.run({ type: 'AssignTicket', data: { ticketId, assigneeId: body.assigneeId, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/priority')
+  @HttpCode(200)
+  priority(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: PriorityBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.run({ type: 'SetTicketPriority', data: { ticketId, priority: body.priority, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/tags')
+  @HttpCode(200)
+  tags(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: TagsBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.run({ type: 'TagTicket', data: { ticketId, add: body.add, remove: body.remove, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/notes')
+  async note(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: MessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    const noteId = derivedId(context.commandId, 'note');
+    const result = await this.run({ type: 'AddTicketNote', data: { ticketId, noteId, content: body.content, actor: actorOf(user), at: now() } }, context);
+    return { ...result, noteId };
+  }
+}
