@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from './adapters/http/problem-details.filter';
 import { HealthController } from './adapters/http/health.controller';
 import { IdentityModule } from './adapters/auth/identity.module';
 import { TicketsModule } from './adapters/http/tickets/tickets.module';
+import { ChatModule } from './adapters/http/chat/chat.module';
 import { AuditModule } from './adapters/http/audit.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
@@ -32,6 +33,7 @@ export class AppModule {
         InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline),
         IdentityModule,
         TicketsModule,
+        ChatModule,
         AuditModule,
         ...(options.modules ?? []),
       ],

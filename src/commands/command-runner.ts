@@ -53,6 +53,11 @@ export class CommandRunner {
     }
   }
 
+  /** A stream's current state, folded from the log (and the cache): for decisions that span two streams. */
+  async current<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string): Promise<S> {
+    return (await this.catchUp(decider, stream)).state;
+  }
+
   /** Refuses new commands and resolves when those in flight have finished. */
   async drain(): Promise<void> {
     this.draining = true;

@@ -2,5 +2,6 @@
 import type { Projection } from './projection';
 import { usersProjection } from './users/users.projection';
 import { ticketsProjection } from './tickets/tickets.projection';
+import { chatProjection } from './chat/chat.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection];
+export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection];

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'tickets:internal-notes',
   'channels:read',
   'channels:write',
+  'channels:moderate',
   'voice:join',
   'sync:use',
   'audit:read',

@@ -1,0 +1,125 @@
+/**
+ * The `chat` view: channels, their members, and messages (ordered by `$all` position; a deleted
+ * message stays as a tombstone). Every change is announced on the channel's key, which the
+ * realtime gateway turns into topic `channel:<id>`.
+ */
+import { Kysely, sql } from 'kysely';
+import type { Projection } from '../projection';
+import type { ChannelEvent } from '../../domain/chat/channel.decider';
+import type { ChatMessageEvent } from '../../domain/chat/chat-message.decider';
+
+export interface ChannelsTable {
+  id: string;
+  kind: string;
+  name: string;
+  topic: string | null;
+  category: string | null;
+  position: number;
+  owner_id: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  joined_at: Date;
+}
+
+export interface ChatMessagesTable {
+  id: string;
+  channel_id: string;
+  author_id: string;
+  content: string | null;
+  reply_to: string | null;
+  nonce: string | null;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  position: number;
+}
+
+declare module '../database' {
+  interface DB {
+    channels: ChannelsTable;
+    channel_members: ChannelMembersTable;
+    chat_messages: ChatMessagesTable;
+  }
+}
+
+type ChannelData<T extends ChannelEvent['type']> = Extract<ChannelEvent, { type: T }>['data'];
+type MessageData<T extends ChatMessageEvent['type']> = Extract<ChatMessageEvent, { type: T }>['data'];
+
+export const chatProjection: Projection = {
+  name: 'chat',
+  tables: ['channels', 'channel_members', 'chat_messages'],
+  migrations: {
+    '0400_chat': {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          CREATE TABLE channels (
+            id uuid PRIMARY KEY, kind text NOT NULL, name text NOT NULL, topic text, category text, position int NOT NULL,
+            owner_id uuid NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, deleted_at timestamptz
+          )`.execute(db);
+        await sql`CREATE TABLE IF NOT EXISTS channel_members (channel_id uuid NOT NULL, user_id uuid NOT NULL, joined_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (channel_id, user_id))`.execute(db);
+        await sql`CREATE INDEX channel_members_user ON channel_members (user_id)`.execute(db);
+        await sql`
+          CREATE TABLE chat_messages (
+            id uuid PRIMARY KEY, channel_id uuid NOT NULL, author_id uuid NOT NULL, content text, reply_to uuid, nonce text,
+            created_at timestamptz NOT NULL, edited_at timestamptz, deleted_at timestamptz, position bigint NOT NULL
+          )`.execute(db);
+        await sql`CREATE INDEX chat_messages_channel ON chat_messages (channel_id, position DESC)`.execute(db);
+      },
+    },
+  },
+  handlers: {
+    async ChannelCreated(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelCreated'>;
+      const at = new Date(d.at);
+      await trx
+        .insertInto('channels')
+        .values({ id: d.channelId, kind: d.kind, name: d.name, topic: d.topic, category: d.category, position: d.position, owner_id: d.ownerId, created_at: at, updated_at: at, deleted_at: null })
+        .execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChannelUpdated(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelUpdated'>;
+      await trx.updateTable('channels').set({ ...d.changes, updated_at: new Date(d.at) }).where('id', '=', d.channelId).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChannelDeleted(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelDeleted'>;
+      await trx.updateTable('channels').set({ deleted_at: new Date(d.at), updated_at: new Date(d.at) }).where('id', '=', d.channelId).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChannelMemberAdded(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelMemberAdded'>;
+      await trx.insertInto('channel_members').values({ channel_id: d.channelId, user_id: d.userId, joined_at: new Date(d.at) }).onConflict((oc) => oc.doNothing()).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChannelMemberRemoved(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelMemberRemoved'>;
+      await trx.deleteFrom('channel_members').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChatMessagePosted(event, { trx, notify }) {
+      const d = event.data as MessageData<'ChatMessagePosted'>;
+      await trx
+        .insertInto('chat_messages')
+        .values({ id: d.messageId, channel_id: d.channelId, author_id: d.authorId, content: d.content, reply_to: d.replyTo, nonce: d.nonce, created_at: new Date(d.at), edited_at: null, deleted_at: null, position: event.position })
+        .execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChatMessageEdited(event, { trx, notify }) {
+      const d = event.data as MessageData<'ChatMessageEdited'>;
+      await trx.updateTable('chat_messages').set({ content: d.content, edited_at: new Date(d.at) }).where('id', '=', d.messageId).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+    },
+    async ChatMessageDeleted(event, { trx, notify }) {
+      const d = event.data as MessageData<'ChatMessageDeleted'>;
+      await trx.updateTable('chat_messages').set({ content: null, deleted_at: new Date(d.at) }).where('id', '=', d.messageId).execute();
+      notify({ key: d.channelId, type: event.type, data: { messageId: d.messageId, channelId: d.channelId, by: d.by, at: d.at } });
+    },
+  },
+};

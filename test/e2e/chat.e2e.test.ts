@@ -1,0 +1,86 @@
+/** Chat over HTTP on PostgreSQL + NATS: channels, members, messages with cursors, edits, tombstones. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+
+describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  const as = (token: string) => ({
+    post: (path: string, body: unknown) => http(t.url, 'POST', `/api/v1${path}`, body, bearer(token)),
+    patch: (path: string, body: unknown) => http(t.url, 'PATCH', `/api/v1${path}`, body, bearer(token)),
+    del: (path: string) => http(t.url, 'DELETE', `/api/v1${path}`, undefined, bearer(token)),
+    get: (path: string) => http(t.url, 'GET', `/api/v1${path}`, undefined, bearer(token)),
+  });
+
+  it('creates a channel, lets members post and read newest first by cursor, and keeps non-members out', async () => {
+    const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
+    const a = as(alice.accessToken);
+    const created = await a.post('/channels', { name: 'general', topic: 'Anything goes', category: 'Text', members: [bob.userId] });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const detail = await a.get(`/channels/${id}?minPosition=${created.body.position}`);
+    expect(detail.body).toMatchObject({ name: 'general', topic: 'Anything goes', kind: 'text', ownerId: alice.userId });
+    expect(detail.body.members.map((m: { id: string }) => m.id).sort()).toEqual([alice.userId, bob.userId].sort());
+
+    const posted = [];
+    for (let i = 0; i < 5; i++) posted.push((await as(i % 2 ? bob.accessToken : alice.accessToken).post(`/channels/${id}/messages`, { content: `message ${i}` })).body);
+    const last = posted[4]!.position as number;
+    const page1 = await a.get(`/channels/${id}/messages?limit=2&minPosition=${last}`);
+    expect(page1.body.items.map((m: { content: string }) => m.content)).toEqual(['message 4', 'message 3']);
+    expect(page1.body.items[1].author).toMatchObject({ id: bob.userId, username: bob.username });
+    const page2 = await a.get(`/channels/${id}/messages?limit=2&before=${page1.body.nextBefore}`);
+    expect(page2.body.items.map((m: { content: string }) => m.content)).toEqual(['message 2', 'message 1']);
+    const newer = await a.get(`/channels/${id}/messages?after=${page2.body.items[0].id}`);
+    expect(newer.body.items.map((m: { content: string }) => m.content)).toEqual(['message 4', 'message 3']);
+
+    const c = as(carol.accessToken);
+    expect((await c.get(`/channels/${id}`)).status).toBe(404);
+    expect((await c.get(`/channels/${id}/messages`)).status).toBe(404);
+    expect((await c.post(`/channels/${id}/messages`, { content: 'let me in' })).status).toBe(404);
+    expect((await as(bob.accessToken).post(`/channels/${id}/members`, { userId: carol.userId })).body).toMatchObject({ rule: 'OwnersManageChannels' });
+    const added = await a.post(`/channels/${id}/members`, { userId: carol.userId });
+    expect((await c.get(`/channels/${id}/messages?minPosition=${added.body.position}`)).status).toBe(200);
+    expect((await c.get(`/channels?minPosition=${added.body.position}`)).body.items.map((ch: { id: string }) => ch.id)).toEqual([id]);
+  });
+
+  it('edits and deletes messages (a tombstone stays), author or admin only, and de-duplicates by nonce', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const a = as(alice.accessToken);
+    const channel = await a.post('/channels', { name: 'edits', members: [bob.userId] });
+    const first = await a.post(`/channels/${channel.body.id}/messages`, { content: 'helo', nonce: 'client-1' });
+    const retry = await a.post(`/channels/${channel.body.id}/messages`, { content: 'helo', nonce: 'client-1' });
+    expect(retry.body.id).toBe(first.body.id);
+    expect((await as(bob.accessToken).patch(`/messages/${first.body.id}`, { content: 'hacked' })).body).toMatchObject({ rule: 'AuthorsEditTheirMessages' });
+    expect((await a.patch(`/messages/${first.body.id}`, { content: 'hello' })).status).toBe(200);
+    const reply = await as(bob.accessToken).post(`/channels/${channel.body.id}/messages`, { content: 'hi', replyTo: first.body.id });
+    expect((await as(bob.accessToken).del(`/messages/${first.body.id}`)).body).toMatchObject({ rule: 'AuthorsOrAdminsDeleteMessages' });
+    const deleted = await a.del(`/messages/${first.body.id}`);
+    expect(deleted.status).toBe(200);
+    const page = await a.get(`/channels/${channel.body.id}/messages?minPosition=${Math.max(deleted.body.position, reply.body.position)}`);
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.items[0]).toMatchObject({ content: 'hi', replyTo: first.body.id, deleted: false });
+    expect(page.body.items[1]).toMatchObject({ id: first.body.id, content: null, deleted: true, editedAt: expect.any(String) });
+    expect((await a.patch(`/messages/${first.body.id}`, { content: 'back' })).body).toMatchObject({ rule: 'DeletedMessagesStayDeleted' });
+  });
+
+  it('makes a dm between exactly two users, and lets members leave', async () => {
+    const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
+    const a = as(alice.accessToken);
+    expect((await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId, carol.userId] })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
+    const dm = await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId] });
+    expect(dm.status).toBe(201);
+    expect((await a.post(`/channels/${dm.body.id}/members`, { userId: carol.userId })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
+    const room = await a.post('/channels', { name: 'room', members: [bob.userId] });
+    const left = await as(bob.accessToken).del(`/channels/${room.body.id}/members/${bob.userId}`);
+    expect(left.status).toBe(200);
+    expect((await as(bob.accessToken).get(`/channels/${room.body.id}/messages?minPosition=${left.body.position}`)).status).toBe(404);
+    const patched = await a.patch(`/channels/${room.body.id}`, { topic: 'renamed topic' });
+    expect((await a.get(`/channels/${room.body.id}?minPosition=${patched.body.position}`)).body.topic).toBe('renamed topic');
+    const gone = await a.del(`/channels/${room.body.id}`);
+    expect((await a.get(`/channels/${room.body.id}?minPosition=${gone.body.position}`)).status).toBe(404);
+  });
+});
