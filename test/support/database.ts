@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { openPostgres, Database } from '../../src/adapters/postgres/database';
-import { TEMPLATE_DATABASE, TEST_DATABASE_URL, databaseUrl } from './services';
+import { TEMPLATE_DATABASE, TEST_DATABASE_URL, databaseUrl, testDatabasePrefix } from './services';
 
 async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: TEST_DATABASE_URL });
@@ -23,7 +23,7 @@ export interface TestDatabase extends Database {
 }
 
 export async function freshDatabase(poolSize = 20): Promise<TestDatabase> {
-  const name = `sb_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const name = `${testDatabasePrefix()}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   const url = databaseUrl(name);
   const database = openPostgres(url, poolSize);

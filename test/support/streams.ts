@@ -1,14 +1,15 @@
-/** JetStream streams of interrupted test runs are deleted before the suite. */
+/** JetStream streams left by interrupted test runs are deleted once they are old; a running suite's are not touched. */
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { TEST_NATS_URL } from './services';
 
-export async function deleteTestStreams(): Promise<void> {
+export async function deleteStaleTestStreams(olderThanSeconds: number): Promise<void> {
   const nc = await connect({ servers: TEST_NATS_URL });
   try {
     const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith('TEST_')) await jsm.streams.delete(name);
+    for await (const info of jsm.streams.list()) {
+      const age = (Date.now() - new Date(info.created).getTime()) / 1000;
+      if (/^(TEST|BENCH)_/.test(info.config.name) && age > olderThanSeconds) await jsm.streams.delete(info.config.name);
     }
   } finally {
     await nc.close();
