@@ -13,6 +13,7 @@ import { IdentityModule } from './adapters/auth/identity.module';
 import { TicketsModule } from './adapters/http/tickets/tickets.module';
 import { ChatModule } from './adapters/http/chat/chat.module';
 import { AuditModule } from './adapters/http/audit.module';
+import { RealtimeModule } from './adapters/realtime/realtime.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
 
@@ -35,6 +36,7 @@ export class AppModule {
         TicketsModule,
         ChatModule,
         AuditModule,
+        RealtimeModule,
         ...(options.modules ?? []),
       ],
       controllers: [HealthController],

@@ -13,6 +13,13 @@ const optionalUrl = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** `true`/`false` (or 1/0) from the environment; z.coerce.boolean would read 'false' as true. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
+
 /** Only for development and tests: production refuses to start with it. */
 export const DEVELOPMENT_JWT_SECRET = 'switchboard-development-secret-do-not-use-in-production';
 
@@ -58,6 +65,30 @@ export const configSchema = z.object({
   AUTH_LOCKOUT_MINUTES: positiveInt(15),
   /** Browser origins allowed by CORS, comma-separated; none when empty. */
   CORS_ORIGINS: z.string().default('').transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean)),
+
+  /** The realtime websocket gateway (uWebSockets.js), in the app process unless disabled; `npm run gateway` runs it alone. */
+  REALTIME_ENABLED: flag(true),
+  /** Its own port (0 picks a free one). uWS listens with SO_REUSEPORT, so gateway processes on one host may share it. */
+  REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  REALTIME_HOST: z.string().default('0.0.0.0'),
+  /** Largest frame a client may send; a bigger one closes its socket. */
+  REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().positive().max(16 * 1024 * 1024).default(16 * 1024),
+  REALTIME_MAX_SUBSCRIPTIONS: positiveInt(100),
+  /** Frames per second per socket (token bucket) and the burst it tolerates. */
+  REALTIME_MESSAGES_PER_SECOND: positiveInt(20),
+  REALTIME_MESSAGE_BURST: positiveInt(40),
+  /** Bytes buffered for one slow client before it is dropped: the bound on its memory. */
+  REALTIME_MAX_BACKPRESSURE_BYTES: z.coerce.number().int().positive().max(1024 * 1024 * 1024).default(256 * 1024),
+  /** Seconds without traffic before a socket is closed (uWS pings meanwhile; 0 disables). uWS aborts the process on 1–7 or over 960. */
+  REALTIME_IDLE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(960)
+    .refine((seconds) => seconds === 0 || seconds >= 8, 'either 0 or 8 to 960')
+    .default(120),
+  /** How often each gateway announces its users' presence; one silent for three periods is forgotten. */
+  REALTIME_PRESENCE_HEARTBEAT_MS: positiveInt(5_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

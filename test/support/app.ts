@@ -35,6 +35,7 @@ export async function startTestApp(options: {
     ...(options.nats === false ? {} : { NATS_URL: TEST_NATS_URL, ...testStreamConfig() }),
     LOG_LEVEL: 'silent',
     PORT: '0',
+    REALTIME_PORT: '0',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '10000',
     ...options.env,

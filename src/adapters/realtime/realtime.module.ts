@@ -1,0 +1,57 @@
+/**
+ * The realtime gateway inside the app process: built from the opened infrastructure and the
+ * identity adapters, started once the app is up, stopped before the infrastructure closes
+ * (beforeApplicationShutdown runs before any module's onApplicationShutdown).
+ * With REALTIME_ENABLED=false (say, with standalone gateways) it is built but never listens.
+ */
+import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { CONFIG, type Config } from '../../config';
+import { CREDENTIAL_STORE, TOKEN_ISSUER, type CredentialStore, type TokenIssuer } from '../../ports/identity.ports';
+import { IdentityModule } from '../auth/identity.module';
+import type { Infrastructure } from '../infrastructure';
+import { INFRASTRUCTURE } from '../infrastructure.tokens';
+import { LOGGER, type Logger } from '../logger';
+import { RealtimeGateway } from './realtime-gateway';
+
+export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger): RealtimeGateway {
+  return new RealtimeGateway({
+    config: infrastructure.config,
+    db: infrastructure.database.db,
+    progress: infrastructure.progress,
+    changes: infrastructure.changes,
+    nats: infrastructure.nats?.nc,
+    tokens,
+    credentials,
+    log,
+  });
+}
+
+@Injectable()
+class RealtimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly gateway: RealtimeGateway,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.REALTIME_ENABLED) await this.gateway.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.gateway.stop();
+  }
+}
+
+@Module({
+  imports: [IdentityModule],
+  providers: [
+    {
+      provide: RealtimeGateway,
+      useFactory: gatewayOf,
+      inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER],
+    },
+    RealtimeLifecycle,
+  ],
+  exports: [RealtimeGateway],
+})
+export class RealtimeModule {}

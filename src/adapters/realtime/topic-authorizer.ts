@@ -1,0 +1,62 @@
+/**
+ * Who may subscribe to which topic, decided once at subscribe time against the read models:
+ * a ticket's owner or a role that reads all tickets (staff also get its internal notes), a
+ * channel's members, a user's own notifications, anyone's presence.
+ */
+import { can, type Role } from '../../domain/identity/permissions';
+import type { ReadModelDb } from '../../projections/projection';
+import { isMember } from '../../projections/chat/chat.queries';
+import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/projection-progress';
+import { errorCodes, type ErrorCode } from './realtime.frames';
+import type { Topic, TopicKind } from './topics';
+
+export interface Subscriber {
+  userId: string;
+  role: Role;
+}
+
+export type Decision = { allowed: true; staff: boolean } | { allowed: false; code: ErrorCode; message: string };
+
+/** The view whose read model decides each kind, for `minPosition`. */
+const VIEW_OF: Partial<Record<TopicKind, string>> = { ticket: 'tickets', channel: 'chat' };
+
+const allow = (staff = false): Decision => ({ allowed: true, staff });
+const refuse = (code: ErrorCode, message: string): Decision => ({ allowed: false, code, message });
+
+export class TopicAuthorizer {
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly progress: ProjectionProgress,
+  ) {}
+
+  async authorize(subscriber: Subscriber, topic: Topic, minPosition?: number): Promise<Decision> {
+    const view = VIEW_OF[topic.kind];
+    if (view && minPosition !== undefined) {
+      try {
+        await this.progress.waitFor(view, minPosition);
+      } catch (error) {
+        if (error instanceof ProjectionNotCaughtUpError) return refuse(errorCodes.notCaughtUp, error.message);
+        throw error;
+      }
+    }
+    switch (topic.kind) {
+      case 'ticket':
+        return this.ticket(subscriber, topic.id);
+      case 'channel':
+        return (await isMember(this.db, topic.id, subscriber.userId)) ? allow() : refuse(errorCodes.forbidden, 'you are not a member of this channel');
+      case 'user':
+        return topic.id === subscriber.userId ? allow() : refuse(errorCodes.forbidden, 'only your own notifications');
+      case 'presence':
+        return allow();
+    }
+  }
+
+  private async ticket({ userId, role }: Subscriber, ticketId: string): Promise<Decision> {
+    const row = await this.db.selectFrom('tickets').select('owner_id').where('id', '=', ticketId).executeTakeFirst();
+    const readsAll = can(role, 'tickets:read-all');
+    // Only those who may read every ticket learn that one does not exist.
+    if (!row) return readsAll ? refuse(errorCodes.unknownTopic, 'no such ticket') : refuse(errorCodes.forbidden, 'not your ticket');
+    if (row.owner_id !== userId && !readsAll) return refuse(errorCodes.forbidden, 'not your ticket');
+    return allow(can(role, 'tickets:internal-notes'));
+  }
+}
