@@ -14,6 +14,7 @@ export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   engine: () => import('./engine.bench.js'),
   auth: () => import('./auth.bench.js'),
   tickets: () => import('./tickets.bench.js'),
+  realtime: () => import('./realtime.bench.js'),
 };
 
 function usage(): string {

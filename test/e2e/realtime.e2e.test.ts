@@ -79,6 +79,25 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     expect(detail.body.messages.map((m: { content: string }) => m.content)).toContain('On it.');
   });
 
+  it('pushes a channel message live with its position, then its edit and its deletion as events', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const created = await as(alice.accessToken).post('/channels', { name: 'live', members: [bob.userId] });
+    const topic = `channel:${created.body.id as string}`;
+    const client = await connect(alice.accessToken);
+    await subscribe(client, topic, { minPosition: created.body.position });
+
+    const posted = await as(bob.accessToken).post(`/channels/${created.body.id}/messages`, { content: 'fresh' });
+    const live = await client.next(push(topic, 'ChatMessagePosted', (f) => f.data.content === 'fresh'));
+    expect(live).toMatchObject({ data: { messageId: posted.body.id, authorId: bob.userId }, position: expect.any(Number) });
+    const page = await as(alice.accessToken).get(`/channels/${created.body.id}/messages?minPosition=${live.position}`);
+    expect(page.body.items.map((m: { id: string }) => m.id)).toContain(posted.body.id);
+
+    await http(t.url, 'PATCH', `/api/v1/messages/${posted.body.id}`, { content: 'fresher' }, bearer(bob.accessToken));
+    expect(await client.next(push(topic, 'ChatMessageEdited'))).toMatchObject({ data: { messageId: posted.body.id, content: 'fresher' } });
+    await http(t.url, 'DELETE', `/api/v1/messages/${posted.body.id}`, undefined, bearer(bob.accessToken));
+    expect(await client.next(push(topic, 'ChatMessageDeleted'))).toMatchObject({ data: { messageId: posted.body.id, by: bob.userId } });
+  });
+
   it('refuses strangers, refuses a bad token before the upgrade, and takes the token from Sec-WebSocket-Protocol', async () => {
     const owner = await registerUser(t.url);
     const ticket = await openTicket(owner.accessToken);
