@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { loadConfig, runModeOf } from './config';
 import { createApp } from './app';
 import { createLogger } from './adapters/logger';
+import { shutdownOnSignal } from './adapters/shutdown-on-signal';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,27 +12,8 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   log.info({ port: config.PORT, mode: runModeOf(config) }, `Switchboard listening on http://localhost:${config.PORT}`);
 
-  // Graceful shutdown: refuse new commands, finish those in flight and the projector batches in
-  // hand, close connections, exit 0. A second signal, or a stuck shutdown, exits at once.
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS * 2).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Refuse new commands, finish those in flight and the projector batches in hand, close, exit 0.
+  shutdownOnSignal(() => app.close(), log, config.SHUTDOWN_GRACE_MS * 2);
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import { JoseTokenIssuer } from '../adapters/auth/jose-token-issuer';
 import { PostgresCredentialStore } from '../adapters/auth/postgres-credential-store';
 import { gatewayOf } from '../adapters/realtime/realtime.module';
 import { allProjections } from '../projections/all-projections';
+import { shutdownOnSignal } from '../adapters/shutdown-on-signal';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,28 +28,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'shutting down the realtime gateway');
-    setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS).unref();
-    gateway
-      .stop()
-      .then(() => infrastructure.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  shutdownOnSignal(() => gateway.stop().then(() => infrastructure.close()), log, config.SHUTDOWN_GRACE_MS);
 }
 
 main().catch((error: unknown) => {
