@@ -31,8 +31,6 @@ export interface Projection {
   handleBatch?: (events: readonly RecordedEvent[], context: ProjectionContext) => Promise<void>;
 }
 
-export const PROJECTIONS = Symbol('Projections');
-
 export type ReadModelDb = Kysely<DB>;
 
 /** Injection token of the read-model database. */

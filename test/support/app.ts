@@ -1,5 +1,7 @@
 /** Starts the real app (HTTP on a free port) against a fresh PostgreSQL database and NATS JetStream. */
 import { randomUUID } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { AddressInfo } from 'node:net';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -66,8 +68,6 @@ export function testStreamConfig(): { NATS_STREAM: string; NATS_SUBJECT_PREFIX: 
 }
 
 export async function deleteStream(name: string): Promise<void> {
-  const { connect } = await import('@nats-io/transport-node');
-  const { jetstreamManager } = await import('@nats-io/jetstream');
   const nc = await connect({ servers: TEST_NATS_URL });
   try {
     await (await jetstreamManager(nc)).streams.delete(name).catch(() => undefined);

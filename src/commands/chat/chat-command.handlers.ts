@@ -4,13 +4,10 @@
  * that may lag), and lives in its own `message-<id>` stream.
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { channelDecider, ChannelCommand } from '../../domain/chat/channel.decider';
-import { chatMessageDecider, ChatMessageCommand } from '../../domain/chat/chat-message.decider';
+import { channelDecider, ChannelCommand, channelStream } from '../../domain/chat/channel.decider';
+import { chatMessageDecider, ChatMessageCommand, messageStream } from '../../domain/chat/chat-message.decider';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
-
-export const channelStream = (channelId: string) => `channel-${channelId}`;
-export const messageStream = (messageId: string) => `message-${messageId}`;
 
 export class HandleChannelCommand extends Command<CommandResult> {
   constructor(readonly command: ChannelCommand, readonly context: CommandContext) {
@@ -18,8 +15,13 @@ export class HandleChannelCommand extends Command<CommandResult> {
   }
 }
 
+type PostChatMessage = Extract<ChatMessageCommand, { type: 'PostChatMessage' }>;
+
+/** A message command as a client asks for it: membership is not the client's to say. */
+export type ChatMessageRequest = Exclude<ChatMessageCommand, PostChatMessage> | { type: 'PostChatMessage'; data: Omit<PostChatMessage['data'], 'isMember'> };
+
 export class HandleChatMessageCommand extends Command<CommandResult> {
-  constructor(readonly command: ChatMessageCommand, readonly context: CommandContext) {
+  constructor(readonly command: ChatMessageRequest, readonly context: CommandContext) {
     super();
   }
 }
@@ -39,11 +41,13 @@ export class HandleChatMessageCommandHandler implements ICommandHandler<HandleCh
   constructor(private readonly runner: CommandRunner) {}
 
   async execute({ command, context }: HandleChatMessageCommand) {
-    let decided = command;
+    let decided: ChatMessageCommand;
     if (command.type === 'PostChatMessage') {
       const channel = await this.runner.current(channelDecider, channelStream(command.data.channelId));
       const isMember = channel.status === 'active' && channel.members.has(command.data.actor.id);
       decided = { ...command, data: { ...command.data, isMember } };
+    } else {
+      decided = command;
     }
     return this.runner.run(chatMessageDecider, { id: command.data.messageId, stream: messageStream(command.data.messageId) }, decided, context);
   }

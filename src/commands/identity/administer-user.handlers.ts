@@ -5,12 +5,11 @@
  */
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore } from '../../ports/identity.ports';
 import { ProjectionProgress } from '../../projections/projection-progress';
 import { CommandRunner } from '../command-runner';
 import { ChangeUserRole, DeactivateUser } from './identity.commands';
-import { userStream } from './session-issuer';
 
 @CommandHandler(ChangeUserRole)
 export class ChangeUserRoleHandler implements ICommandHandler<ChangeUserRole> {

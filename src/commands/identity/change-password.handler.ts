@@ -1,12 +1,11 @@
 /** A password change: the current one must match; the new hash is stored, other sessions end, PasswordChanged records it. */
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
 import { CommandRunner } from '../command-runner';
 import { ChangePassword } from './identity.commands';
 import { invalidCredentials } from './log-in.handler';
-import { userStream } from './session-issuer';
 
 @CommandHandler(ChangePassword)
 export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {

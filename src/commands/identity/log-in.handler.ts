@@ -5,13 +5,13 @@
  */
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { locked, unauthenticated } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
 import { CONFIG, type Config } from '../../config';
 import { CommandRunner } from '../command-runner';
 import { LogIn } from './identity.commands';
-import { SessionIssuer, userStream } from './session-issuer';
+import { SessionIssuer } from './session-issuer';
 
 export const invalidCredentials = () => unauthenticated('CredentialsMustMatch', 'the login or the password is wrong');
 

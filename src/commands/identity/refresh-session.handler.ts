@@ -5,12 +5,12 @@
  */
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { unauthenticated } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { CommandRunner } from '../command-runner';
 import { RefreshSession } from './identity.commands';
-import { SessionIssuer, userStream } from './session-issuer';
+import { SessionIssuer } from './session-issuer';
 
 const refreshRefused = () => unauthenticated('RefreshTokensWorkOnce', 'the refresh token is not valid');
 

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { conflict } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
 import { ProjectionProgress } from '../../projections/projection-progress';
 import { CommandRunner } from '../command-runner';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { RegisterUser } from './identity.commands';
-import { SessionIssuer, userStream } from './session-issuer';
+import { SessionIssuer } from './session-issuer';
 
 @CommandHandler(RegisterUser)
 export class RegisterUserHandler implements ICommandHandler<RegisterUser> {

@@ -1,12 +1,11 @@
 /** Logout (by refresh token) and revoking one of one's own sessions (by id): the session ends, SessionRevoked records it. */
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { notFound } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { CommandRunner } from '../command-runner';
 import { RevokeSession } from './identity.commands';
-import { userStream } from './session-issuer';
 
 @CommandHandler(RevokeSession)
 export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {

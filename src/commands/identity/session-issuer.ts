@@ -1,14 +1,12 @@
 /** Opens a session for a user who proved who they are: a refresh token family, an access token, a login event. */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { userDecider } from '../../domain/identity/user.decider';
+import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { CONFIG, type Config } from '../../config';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext } from '../command-context';
 import type { Client, IssuedSession } from './identity.commands';
-
-export const userStream = (userId: string) => `user-${userId}`;
 
 @Injectable()
 export class SessionIssuer {

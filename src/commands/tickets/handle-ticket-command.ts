@@ -4,11 +4,9 @@
  * repeated command (same Idempotency-Key) creates nothing twice.
  */
 import { CommandHandler, ICommandHandler, Command } from '@nestjs/cqrs';
-import { ticketDecider, TicketCommand } from '../../domain/tickets/ticket.decider';
+import { ticketDecider, TicketCommand, ticketStream } from '../../domain/tickets/ticket.decider';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
-
-export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
 
 export class HandleTicketCommand extends Command<CommandResult> {
   constructor(readonly command: TicketCommand, readonly context: CommandContext) {

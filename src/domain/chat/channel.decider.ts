@@ -6,6 +6,8 @@
 import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
 
+export const channelStream = (channelId: string) => `channel-${channelId}`;
+
 export type ChannelType = 'text' | 'voice' | 'dm';
 
 export interface ChannelActor {

@@ -7,6 +7,8 @@ import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState, notFound } from '../errors';
 import type { ChannelActor } from './channel.decider';
 
+export const messageStream = (messageId: string) => `message-${messageId}`;
+
 export type ChatMessageCommand =
   | { type: 'PostChatMessage'; data: { messageId: string; channelId: string; content: string; replyTo: string | null; nonce: string | null; actor: ChannelActor; isMember: boolean; at: string } }
   | { type: 'EditChatMessage'; data: { messageId: string; content: string; actor: ChannelActor; at: string } }

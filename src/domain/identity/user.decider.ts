@@ -6,6 +6,8 @@ import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState } from '../errors';
 import type { Role } from './permissions';
 
+export const userStream = (userId: string) => `user-${userId}`;
+
 export type UserCommand =
   | { type: 'RegisterUser'; data: { userId: string; email: string; username: string; displayName: string; role: Role; at: string } }
   | { type: 'RecordLogin'; data: { userId: string; sessionId: string; at: string } }

@@ -7,6 +7,8 @@ import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
 import { TICKET_TRANSITIONS, TicketPriority, TicketStatus } from './ticket-transitions';
 
+export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
+
 export interface Actor {
   id: string;
   staff: boolean;

@@ -3,16 +3,14 @@
  * the ticket as it was at a past moment (its stream folded up to then).
  */
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port';
-import type { TicketEvent } from '../../domain/tickets/ticket.decider';
+import { ticketStream, type TicketEvent } from '../../domain/tickets/ticket.decider';
 import type { ReadModelDb } from '../projection';
 import { profilesByIds } from '../users/users.queries';
 import type { TicketViewer } from './tickets.queries';
 
-const streamOf = (ticketId: string) => `ticket-${ticketId}`;
-
 /** The ticket's events, or null when it does not exist for this viewer (the same answer either way). */
 async function visibleEvents(store: EventStore, ticketId: string, viewer: TicketViewer): Promise<RecordedEvent[] | null> {
-  const events = await store.readStream(streamOf(ticketId));
+  const events = await store.readStream(ticketStream(ticketId));
   const opened = events[0];
   if (!opened || opened.type !== 'TicketOpened') return null;
   if (!viewer.readsAll && (opened.data as { ownerId: string }).ownerId !== viewer.id) return null;

@@ -82,7 +82,7 @@ export const ticketsProjection: Projection = {
             last_message_at timestamptz NOT NULL,
             message_count   int NOT NULL DEFAULT 0,
             revision        bigint NOT NULL,
-            search          tsvector GENERATED ALWAYS AS (to_tsvector('english', title)) STORED
+            search          tsvector GENERATED ALWAYS AS (to_tsvector(${sql.lit(SEARCH_CONFIG)}, title)) STORED
           )`.execute(db);
         await sql`CREATE INDEX tickets_recent ON tickets (last_message_at DESC, id DESC)`.execute(db);
         await sql`CREATE INDEX tickets_owner_recent ON tickets (owner_id, last_message_at DESC, id DESC)`.execute(db);
@@ -97,7 +97,7 @@ export const ticketsProjection: Projection = {
             internal    boolean NOT NULL,
             content     text NOT NULL,
             created_at  timestamptz NOT NULL,
-            search      tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
+            search      tsvector GENERATED ALWAYS AS (to_tsvector(${sql.lit(SEARCH_CONFIG)}, content)) STORED,
             UNIQUE (ticket_id, seq)
           )`.execute(db);
         await sql`CREATE INDEX ticket_messages_search ON ticket_messages USING gin (search)`.execute(db);

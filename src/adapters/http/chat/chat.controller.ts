@@ -5,8 +5,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { can } from '../../../domain/identity/permissions';
 import { notFound } from '../../../domain/errors';
 import type { ChannelActor, ChannelCommand } from '../../../domain/chat/channel.decider';
-import type { ChatMessageCommand } from '../../../domain/chat/chat-message.decider';
-import { HandleChannelCommand, HandleChatMessageCommand } from '../../../commands/chat/chat-command.handlers';
+import { ChatMessageRequest, HandleChannelCommand, HandleChatMessageCommand } from '../../../commands/chat/chat-command.handlers';
 import { CommandContext, derivedId } from '../../../commands/command-context';
 import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/projection';
 import { ProjectionProgress } from '../../../projections/projection-progress';
@@ -36,7 +35,7 @@ export class ChatController {
     return this.commands.execute(new HandleChannelCommand(command, context));
   }
 
-  private message(command: ChatMessageCommand, context: CommandContext) {
+  private message(command: ChatMessageRequest, context: CommandContext) {
     return this.commands.execute(new HandleChatMessageCommand(command, context));
   }
 
@@ -104,7 +103,7 @@ export class ChatController {
   async post(@Param('id', ParseUUIDPipe) channelId: string, @Body() body: PostMessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
     // A client nonce names the message: its retry is the same message, posted once.
     const messageId = body.nonce ? derivedId(`${channelId}/${user.id}`, `nonce:${body.nonce}`) : derivedId(context.commandId, 'message');
-    const result = await this.message({ type: 'PostChatMessage', data: { messageId, channelId, content: body.content, replyTo: body.replyTo, nonce: body.nonce, actor: actorOf(user), isMember: false, at: now() } }, context);
+    const result = await this.message({ type: 'PostChatMessage', data: { messageId, channelId, content: body.content, replyTo: body.replyTo, nonce: body.nonce, actor: actorOf(user), at: now() } }, context);
     return { ...result, channelId };
   }
 
