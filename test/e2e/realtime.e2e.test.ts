@@ -98,6 +98,26 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     expect(await client.next(push(topic, 'ChatMessageDeleted'))).toMatchObject({ data: { messageId: posted.body.id, by: bob.userId } });
   });
 
+  it('takes a channel away from a member removed while subscribed, and closes a deactivated account', async () => {
+    const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
+    const created = await as(alice.accessToken).post('/channels', { name: 'revocable', members: [bob.userId, carol.userId] });
+    const channelId = created.body.id as string;
+    const topic = `channel:${channelId}`;
+    const [bobClient, carolClient] = await Promise.all([connect(bob.accessToken), connect(carol.accessToken)]);
+    for (const client of [bobClient, carolClient]) await subscribe(client, topic, { minPosition: created.body.position });
+
+    expect((await http(t.url, 'DELETE', `/api/v1/channels/${channelId}/members/${bob.userId}`, undefined, bearer(alice.accessToken))).status).toBe(200);
+    expect(await bobClient.next((f) => f.op === 'unsubscribed' && f.topic === topic)).toEqual({ op: 'unsubscribed', topic, reason: 'access revoked' });
+    await as(alice.accessToken).post(`/channels/${channelId}/messages`, { content: 'after bob left' });
+    await carolClient.next(push(topic, 'ChatMessagePosted', (f) => f.data.content === 'after bob left'));
+    // Carol received the message after it was pushed to every subscriber: had Bob still been one, he would have it.
+    expect(bobClient.frames.filter((f) => f.type === 'ChatMessagePosted')).toEqual([]);
+    expect(carolClient.frames.filter((f) => f.op === 'unsubscribed')).toEqual([]);
+
+    expect((await http(t.url, 'PATCH', `/api/v1/admin/users/${carol.userId}`, { status: 'deactivated' }, bearer(admin.accessToken))).status).toBe(200);
+    expect(await carolClient.closed).toEqual({ code: 4003, reason: 'access revoked' });
+  });
+
   it('refuses strangers, refuses a bad token before the upgrade, and takes the token from Sec-WebSocket-Protocol', async () => {
     const owner = await registerUser(t.url);
     const ticket = await openTicket(owner.accessToken);

@@ -23,6 +23,8 @@ export const problemCodes = {
   payloadTooLarge: { code: 5001, status: 413, title: 'The request is too large' },
   rateLimited: { code: 5002, status: 429, title: 'Too many requests' },
   unsupportedMediaType: { code: 5003, status: 415, title: 'Unsupported media type' },
+  /** Realtime only: a socket holds at most REALTIME_MAX_SUBSCRIPTIONS topics. */
+  tooManySubscriptions: { code: 5004, status: 429, title: 'Too many subscriptions' },
   internal: { code: 5000, status: 500, title: 'Internal error' },
 } as const;
 

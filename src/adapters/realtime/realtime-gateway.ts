@@ -14,6 +14,7 @@ import type { CredentialStore, TokenIssuer } from '../../ports/identity.ports';
 import type { ReadModelDb } from '../../projections/projection';
 import type { ProjectionProgress } from '../../projections/projection-progress';
 import { problem, type ProblemCodeName } from '../http/problem-codes';
+import { revocationOf, type Revocation } from './access-revocation';
 import { topicsOfChange } from './change-topics';
 import { FrameHandler, presencePush } from './frame-handler';
 import { PresenceTracker } from './presence';
@@ -233,6 +234,22 @@ export class RealtimeGateway {
   private fanOut(change: ChangeNotice): void {
     for (const { channel, topic } of topicsOfChange(change)) {
       this.publish(channel, { topic, type: change.type, data: change.data, position: change.position });
+    }
+    const revocation = revocationOf(change);
+    if (revocation) this.revoke(revocation);
+  }
+
+  /** Takes away what a change withdrew, from the sockets of this instance (every instance hears it). */
+  private revoke(revocation: Revocation): void {
+    for (const ws of this.sockets) {
+      const state = ws.getUserData();
+      if (state.closed) continue;
+      if (revocation.kind === 'sockets') {
+        if (state.identity.userId === revocation.userId) ws.end(4003, 'access revoked');
+      } else if ((revocation.userId === undefined || state.identity.userId === revocation.userId) && state.topics.delete(revocation.topic)) {
+        ws.unsubscribe(revocation.topic);
+        sendFrame(ws, { op: 'unsubscribed', topic: revocation.topic, reason: 'access revoked' });
+      }
     }
   }
 

@@ -32,8 +32,7 @@ export const errorCodes = {
   shuttingDown: problemCodes.shuttingDown.code,
   internal: problemCodes.internal.code,
   rateLimited: problemCodes.rateLimited.code,
-  /** Realtime only; not (yet) in problem-codes.ts. */
-  tooManySubscriptions: 5004,
+  tooManySubscriptions: problemCodes.tooManySubscriptions.code,
 } as const;
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
@@ -42,7 +41,7 @@ export type PresenceStatus = 'online' | 'idle' | 'offline';
 
 export type ServerFrame =
   | { op: 'subscribed'; topic: string }
-  | { op: 'unsubscribed'; topic: string }
+  | { op: 'unsubscribed'; topic: string; reason?: string }
   | { op: 'pong' }
   | { op: 'authenticated'; expiresAt: number }
   | { op: 'error'; code: ErrorCode; message: string; topic?: string }
