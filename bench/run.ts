@@ -15,6 +15,7 @@ export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   auth: () => import('./auth.bench.js'),
   tickets: () => import('./tickets.bench.js'),
   realtime: () => import('./realtime.bench.js'),
+  customers: () => import('./customers.bench.js'),
 };
 
 function usage(): string {

@@ -13,6 +13,8 @@ import { IdentityModule } from './adapters/auth/identity.module';
 import { TicketsModule } from './adapters/http/tickets/tickets.module';
 import { ChatModule } from './adapters/http/chat/chat.module';
 import { AuditModule } from './adapters/http/audit.module';
+import { CustomersModule } from './adapters/http/customers/customers.module';
+import { RolesModule } from './adapters/http/admin/roles.module';
 import { RealtimeModule } from './adapters/realtime/realtime.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
@@ -36,6 +38,8 @@ export class AppModule {
         TicketsModule,
         ChatModule,
         AuditModule,
+        CustomersModule,
+        RolesModule,
         RealtimeModule,
         ...(options.modules ?? []),
       ],

@@ -2,7 +2,7 @@
  * What the identity use cases need from the outside: password hashing, token issuing, and the
  * credentials store (hashes, sessions, refresh tokens: the secrets that never enter the log).
  */
-import type { Role } from '../domain/identity/permissions';
+import type { Permission, Role } from '../domain/identity/permissions';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -70,8 +70,11 @@ export interface CredentialStore {
   /** Revokes a session and every refresh token of its family; false when it was not live. */
   revokeSession(sessionId: string, reason: string): Promise<boolean>;
   revokeAllSessions(userId: string, reason: string): Promise<string[]>;
-  /** The session is live and its user active: the check every authenticated request makes. */
-  accessOf(sessionId: string, userId: string): Promise<{ role: Role } | null>;
+  /**
+   * The session is live and its user active: the check every authenticated request makes. Also
+   * what the user's role may do now (from the roles view), so a role change counts at once.
+   */
+  accessOf(sessionId: string, userId: string): Promise<{ role: Role; permissions: ReadonlySet<Permission> } | null>;
 }
 
 export interface RateLimiter {

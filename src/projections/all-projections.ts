@@ -3,5 +3,7 @@ import type { Projection } from './projection';
 import { usersProjection } from './users/users.projection';
 import { ticketsProjection } from './tickets/tickets.projection';
 import { chatProjection } from './chat/chat.projection';
+import { rolesProjection } from './roles/roles.projection';
+import { customersProjection } from './customers/customers.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection];
+export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, rolesProjection, customersProjection];

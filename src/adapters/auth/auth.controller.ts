@@ -63,7 +63,7 @@ export class AuthController {
   async me(@CurrentUser() user: AuthenticatedUser) {
     const account = await findAccount(this.db, user.id);
     if (!account) throw notFound('UserExists', 'no such user');
-    return { ...account, sessionId: user.sessionId };
+    return { ...account, sessionId: user.sessionId, permissions: [...user.permissions] };
   }
 
   @ApiBearerAuth()

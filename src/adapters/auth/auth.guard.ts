@@ -1,13 +1,13 @@
 /**
  * Every route needs a valid access token unless marked `@Public()`. Beyond the signature, each
  * request checks that the session is live and the user active (one indexed query), so a
- * deactivated user or a revoked session is refused at the next request, and a role change
- * applies at once.
+ * deactivated user or a revoked session is refused at the next request, and a change of a
+ * user's role, or of what a role may do, applies at once.
  */
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { can, Permission } from '../../domain/identity/permissions';
+import type { Permission } from '../../domain/identity/permissions';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { problem } from '../http/problem-codes';
 import { ProblemException } from '../http/problem-details.filter';
@@ -38,10 +38,10 @@ export class AuthGuard implements CanActivate {
     }
     const access = await this.credentials.accessOf(claims.sessionId, claims.userId);
     if (!access) throw unauthenticated('the session has ended or the account is deactivated');
-    request.user = { id: claims.userId, sessionId: claims.sessionId, role: access.role, tokenExpiresAt: claims.expiresAt };
+    request.user = { id: claims.userId, sessionId: claims.sessionId, role: access.role, permissions: access.permissions, tokenExpiresAt: claims.expiresAt };
 
     const required = this.reflector.getAllAndOverride<Permission[]>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const missing = required.filter((permission) => !can(access.role, permission));
+    const missing = required.filter((permission) => !access.permissions.has(permission));
     if (missing.length > 0) throw new ProblemException(problem('forbidden', `your role lacks ${missing.join(', ')}`));
     return true;
   }

@@ -6,6 +6,8 @@ export interface AuthenticatedUser {
   id: string;
   sessionId: string;
   role: Role;
+  /** What the role may do at this request (the roles view, not the token). */
+  permissions: ReadonlySet<Permission>;
   tokenExpiresAt: number;
 }
 

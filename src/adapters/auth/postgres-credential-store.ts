@@ -1,7 +1,8 @@
 /** The credentials store on PostgreSQL/PGlite: password hashes, sessions and refresh token families. */
 import { sql } from 'kysely';
 import type { ReadModelDb } from '../../projections/projection';
-import type { Role } from '../../domain/identity/permissions';
+import type { Permission, Role } from '../../domain/identity/permissions';
+import { effectivePermissions } from '../../domain/identity/role.decider';
 import type { CredentialStore, RefreshOutcome, Reservation, SessionRecord, StoredCredentials } from '../../ports/identity.ports';
 import './credentials.tables';
 
@@ -148,18 +149,19 @@ export class PostgresCredentialStore implements CredentialStore {
     return rows.map((r) => r.id);
   }
 
-  async accessOf(sessionId: string, userId: string): Promise<{ role: Role } | null> {
+  async accessOf(sessionId: string, userId: string): Promise<{ role: Role; permissions: ReadonlySet<Permission> } | null> {
     const row = await this.db
       .selectFrom('auth_sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select('u.role')
+      .leftJoin('roles as r', 'r.name', 'u.role')
+      .select(['u.role', 'r.permissions'])
       .where('s.id', '=', sessionId)
       .where('s.user_id', '=', userId)
       .where('s.revoked_at', 'is', null)
       .where('s.expires_at', '>', sql<Date>`now()`)
       .where('u.status', '=', 'active')
       .executeTakeFirst();
-    return row ? { role: row.role } : null;
+    return row ? { role: row.role, permissions: effectivePermissions(row.role, row.permissions) } : null;
   }
 }
 

@@ -24,6 +24,7 @@ const domainProblems = {
   not_found: 'notFound',
   illegal_state: 'illegalState',
   conflict: 'conflict',
+  precondition_failed: 'preconditionFailed',
   forbidden: 'forbidden',
   unauthenticated: 'invalidCredentials',
   locked: 'accountLocked',
@@ -41,6 +42,12 @@ const statusProblems: Record<number, Parameters<typeof problem>[0]> = {
   429: 'rateLimited',
   503: 'notReady',
 };
+
+/** The problem a domain error answers with: for a whole request here, and for each item of a batch. */
+export function domainProblem(error: DomainError): ProblemDetails {
+  const name = error.kind === 'conflict' && error.rule.endsWith('IsTaken') ? 'alreadyTaken' : domainProblems[error.kind];
+  return problem(name, error.message, { rule: error.rule });
+}
 
 export function zodErrors(error: ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
@@ -71,8 +78,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ZodError) return { body: problem('validationFailed', 'See errors for what to correct.', { errors: zodErrors(exception) }) };
     if (exception instanceof DomainError) {
       const headers = exception.retryAfterSeconds ? { 'retry-after': String(exception.retryAfterSeconds) } : undefined;
-      const name = exception.kind === 'conflict' && exception.rule.endsWith('IsTaken') ? 'alreadyTaken' : domainProblems[exception.kind];
-      return { body: problem(name, exception.message, { rule: exception.rule }), headers };
+      return { body: domainProblem(exception), headers };
     }
     if (exception instanceof WrongExpectedRevisionError) {
       return { body: problem('concurrencyConflict', 'The resource changed while the command ran; read it again and retry.') };

@@ -2,7 +2,6 @@
  * What the gateway does with each client frame once it is admitted and parsed: subscribe (after
  * authorization), unsubscribe, re-authenticate, ping, typing signals and presence status.
  */
-import { can } from '../../domain/identity/permissions';
 import type { PresenceTracker } from './presence';
 import type { ClientFrame } from './realtime.frames';
 import { errorCodes, errorFrame, type ServerFrame } from './realtime.frames';
@@ -92,7 +91,7 @@ export class FrameHandler {
     if (identity.userId !== state.identity.userId) return sendFrame(ws, errorFrame(errorCodes.forbidden, 'a connection stays with the user who opened it'));
     state.identity = identity;
     // A role that lost internal notes stops receiving them now, not at reconnect.
-    if (!can(identity.role, 'tickets:internal-notes')) {
+    if (!identity.permissions.has('tickets:internal-notes')) {
       for (const ticketId of state.staffTickets) ws.unsubscribe(staffTopicOf(ticketId));
       state.staffTickets.clear();
     }

@@ -4,13 +4,15 @@
  * cannot set headers), and the same check the HTTP guard makes: a valid signature, a live
  * session and an active user.
  */
-import type { Role } from '../../domain/identity/permissions';
+import type { Permission, Role } from '../../domain/identity/permissions';
 import type { CredentialStore, TokenIssuer } from '../../ports/identity.ports';
 
 export interface SocketIdentity {
   userId: string;
   sessionId: string;
   role: Role;
+  /** What the role may do, as of the last (re-)authentication: the roles view, not the token. */
+  permissions: ReadonlySet<Permission>;
   /** Seconds since the epoch, from the token. */
   expiresAt: number;
 }
@@ -55,6 +57,6 @@ export class SocketAuthenticator {
       return null;
     }
     const access = await this.credentials.accessOf(claims.sessionId, claims.userId);
-    return access ? { userId: claims.userId, sessionId: claims.sessionId, role: access.role, expiresAt: claims.expiresAt } : null;
+    return access ? { userId: claims.userId, sessionId: claims.sessionId, role: access.role, permissions: access.permissions, expiresAt: claims.expiresAt } : null;
   }
 }

@@ -3,7 +3,7 @@
  * a ticket's owner or a role that reads all tickets (staff also get its internal notes), a
  * channel's members, a user's own notifications, anyone's presence.
  */
-import { can, type Role } from '../../domain/identity/permissions';
+import type { Permission } from '../../domain/identity/permissions';
 import type { ReadModelDb } from '../../projections/projection';
 import { isMember } from '../../projections/chat/chat.queries';
 import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/projection-progress';
@@ -12,7 +12,7 @@ import type { Topic, TopicKind } from './topics';
 
 export interface Subscriber {
   userId: string;
-  role: Role;
+  permissions: ReadonlySet<Permission>;
 }
 
 export type Decision = { allowed: true; staff: boolean } | { allowed: false; code: ErrorCode; message: string };
@@ -51,12 +51,12 @@ export class TopicAuthorizer {
     }
   }
 
-  private async ticket({ userId, role }: Subscriber, ticketId: string): Promise<Decision> {
+  private async ticket({ userId, permissions }: Subscriber, ticketId: string): Promise<Decision> {
     const row = await this.db.selectFrom('tickets').select('owner_id').where('id', '=', ticketId).executeTakeFirst();
-    const readsAll = can(role, 'tickets:read-all');
+    const readsAll = permissions.has('tickets:read-all');
     // Only those who may read every ticket learn that one does not exist.
     if (!row) return readsAll ? refuse(errorCodes.unknownTopic, 'no such ticket') : refuse(errorCodes.forbidden, 'not your ticket');
     if (row.owner_id !== userId && !readsAll) return refuse(errorCodes.forbidden, 'not your ticket');
-    return allow(can(role, 'tickets:internal-notes'));
+    return allow(permissions.has('tickets:internal-notes'));
   }
 }

@@ -15,17 +15,19 @@ export interface Actor {
 }
 
 export type TicketCommand =
-  | { type: 'OpenTicket'; data: { ticketId: string; messageId: string; title: string; message: string; priority: TicketPriority; actor: Actor; at: string } }
+  | { type: 'OpenTicket'; data: { ticketId: string; messageId: string; title: string; message: string; priority: TicketPriority; customerId?: string; actor: Actor; at: string } }
   | { type: 'PostTicketMessage'; data: { ticketId: string; messageId: string; content: string; actor: Actor; at: string } }
   | { type: 'ChangeTicketStatus'; data: { ticketId: string; status: TicketStatus; actor: Actor; at: string } }
   | { type: 'MarkTicketRead'; data: { ticketId: string; upToMessageId: string; actor: Actor; at: string } }
   | { type: 'AssignTicket'; data: { ticketId: string; assigneeId: string | null; actor: Actor; at: string } }
   | { type: 'SetTicketPriority'; data: { ticketId: string; priority: TicketPriority; actor: Actor; at: string } }
   | { type: 'TagTicket'; data: { ticketId: string; add: string[]; remove: string[]; actor: Actor; at: string } }
-  | { type: 'AddTicketNote'; data: { ticketId: string; noteId: string; content: string; actor: Actor; at: string } };
+  | { type: 'AddTicketNote'; data: { ticketId: string; noteId: string; content: string; actor: Actor; at: string } }
+  | { type: 'LinkTicketToCustomer'; data: { ticketId: string; customerId: string | null; actor: Actor; at: string } };
 
 export type TicketEvent =
-  | { type: 'TicketOpened'; data: { ticketId: string; ownerId: string; title: string; priority: TicketPriority; at: string } }
+  /** `customerId`, when the ticket names the customer it concerns (absent from older events). */
+  | { type: 'TicketOpened'; data: { ticketId: string; ownerId: string; title: string; priority: TicketPriority; customerId?: string; at: string } }
   | { type: 'TicketMessagePosted'; data: { ticketId: string; messageId: string; authorId: string; byStaff: boolean; content: string; at: string } }
   | { type: 'TicketStatusChanged'; data: { ticketId: string; from: TicketStatus; to: TicketStatus; by: string; cause: 'request' | 'message'; at: string } }
   | { type: 'TicketMessagesRead'; data: { ticketId: string; readerId: string; upToMessageId: string; at: string } }
@@ -33,7 +35,8 @@ export type TicketEvent =
   | { type: 'TicketPriorityChanged'; data: { ticketId: string; from: TicketPriority; to: TicketPriority; by: string; at: string } }
   | { type: 'TicketTagged'; data: { ticketId: string; tag: string; by: string; at: string } }
   | { type: 'TicketUntagged'; data: { ticketId: string; tag: string; by: string; at: string } }
-  | { type: 'TicketNoteAdded'; data: { ticketId: string; noteId: string; authorId: string; content: string; at: string } };
+  | { type: 'TicketNoteAdded'; data: { ticketId: string; noteId: string; authorId: string; content: string; at: string } }
+  | { type: 'TicketCustomerLinked'; data: { ticketId: string; customerId: string | null; by: string; at: string } };
 
 export type TicketState =
   | { status: 'none' }
@@ -45,6 +48,7 @@ export type TicketState =
       tags: ReadonlySet<string>;
       messageIds: ReadonlySet<string>;
       readUpTo: ReadonlyMap<string, string>;
+      customerId: string | null;
     };
 
 type Existing = Exclude<TicketState, { status: 'none' }>;
@@ -54,7 +58,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
 
   evolve(state, event) {
     if (event.type === 'TicketOpened') {
-      return { status: 'open', ownerId: event.data.ownerId, priority: event.data.priority, assigneeId: null, tags: new Set(), messageIds: new Set(), readUpTo: new Map() };
+      return { status: 'open', ownerId: event.data.ownerId, priority: event.data.priority, assigneeId: null, tags: new Set(), messageIds: new Set(), readUpTo: new Map(), customerId: event.data.customerId ?? null };
     }
     if (state.status === 'none') return state;
     switch (event.type) {
@@ -74,6 +78,8 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         return { ...state, tags: new Set([...state.tags].filter((t) => t !== event.data.tag)) };
       case 'TicketNoteAdded':
         return state;
+      case 'TicketCustomerLinked':
+        return { ...state, customerId: event.data.customerId };
       default:
         return assertNever(event);
     }
@@ -83,9 +89,9 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
     const { actor, at, ticketId } = command.data;
     if (command.type === 'OpenTicket') {
       if (state.status !== 'none') throw illegalState('TicketIsOpenedOnce', 'the ticket exists already');
-      const { messageId, title, message, priority } = command.data;
+      const { messageId, title, message, priority, customerId } = command.data;
       return [
-        { type: 'TicketOpened', data: { ticketId, ownerId: actor.id, title, priority, at } },
+        { type: 'TicketOpened', data: { ticketId, ownerId: actor.id, title, priority, ...(customerId ? { customerId } : {}), at } },
         { type: 'TicketMessagePosted', data: { ticketId, messageId, authorId: actor.id, byStaff: actor.staff, content: message, at } },
       ];
     }
@@ -132,6 +138,10 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
       case 'AddTicketNote':
         staffOnly(actor, 'OnlyStaffWriteInternalNotes');
         return [{ type: 'TicketNoteAdded', data: { ticketId, noteId: command.data.noteId, authorId: actor.id, content: command.data.content, at } }];
+      case 'LinkTicketToCustomer':
+        staffOnly(actor, 'OnlyStaffLinkTicketsToCustomers');
+        if (ticket.customerId === command.data.customerId) return [];
+        return [{ type: 'TicketCustomerLinked', data: { ticketId, customerId: command.data.customerId, by: actor.id, at } }];
       default:
         return assertNever(command);
     }

@@ -22,6 +22,8 @@ export interface TicketsTable {
   last_message_at: Date;
   message_count: number;
   revision: number;
+  /** The customer the ticket concerns, if it names one. */
+  customer_id: string | null;
 }
 
 export interface TicketMessagesTable {
@@ -53,7 +55,7 @@ export const SEARCH_CONFIG = 'english';
 
 type DataOf<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>['data'];
 
-async function touch(event: RecordedEvent, { trx, notify }: ProjectionContext, ticketId: string, set: Partial<Pick<TicketsTable, 'status' | 'priority' | 'assignee_id'>> = {}) {
+async function touch(event: RecordedEvent, { trx, notify }: ProjectionContext, ticketId: string, set: Partial<Pick<TicketsTable, 'status' | 'priority' | 'assignee_id' | 'customer_id'>> = {}) {
   await trx
     .updateTable('tickets')
     .set({ ...set, updated_at: event.recordedAt, revision: event.revision })
@@ -110,6 +112,12 @@ export const ticketsProjection: Projection = {
           )`.execute(db);
       },
     },
+    '0810_ticket_customers': {
+      async up(db: Kysely<unknown>) {
+        await sql`ALTER TABLE tickets ADD COLUMN customer_id uuid`.execute(db);
+        await sql`CREATE INDEX tickets_customer_recent ON tickets (customer_id, last_message_at DESC, id DESC) WHERE customer_id IS NOT NULL`.execute(db);
+      },
+    },
   },
   handlers: {
     async TicketOpened(event, context) {
@@ -117,7 +125,7 @@ export const ticketsProjection: Projection = {
       const at = new Date(data.at);
       await context.trx
         .insertInto('tickets')
-        .values({ id: data.ticketId, owner_id: data.ownerId, title: data.title, status: 'open', priority: data.priority, assignee_id: null, tags: [], created_at: at, updated_at: at, last_message_at: at, message_count: 0, revision: event.revision })
+        .values({ id: data.ticketId, owner_id: data.ownerId, title: data.title, status: 'open', priority: data.priority, assignee_id: null, tags: [], created_at: at, updated_at: at, last_message_at: at, message_count: 0, revision: event.revision, customer_id: data.customerId ?? null })
         .execute();
       context.notify({ key: data.ticketId, type: event.type, data: event.data });
     },
@@ -165,6 +173,10 @@ export const ticketsProjection: Projection = {
       const data = event.data as DataOf<'TicketUntagged'>;
       await context.trx.updateTable('tickets').set({ tags: sql`array_remove(tags, ${data.tag})` }).where('id', '=', data.ticketId).execute();
       await touch(event, context, data.ticketId);
+    },
+    async TicketCustomerLinked(event, context) {
+      const data = event.data as DataOf<'TicketCustomerLinked'>;
+      await touch(event, context, data.ticketId, { customer_id: data.customerId });
     },
     async TicketMessagesRead(event, { trx, notify }) {
       const data = event.data as DataOf<'TicketMessagesRead'>;

@@ -5,8 +5,8 @@
  */
 import { sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { invalid } from '../../domain/errors';
 import type { ReadModelDb } from '../projection';
+import { decodeCursor, encodeCursor } from '../page-cursor';
 import { SEARCH_CONFIG } from './tickets.projection';
 
 export interface TicketViewer {
@@ -22,22 +22,10 @@ export interface TicketListQuery {
   assigneeId?: string;
   priority?: string;
   tag?: string;
+  customerId?: string;
   q?: string;
   cursor?: string;
   limit: number;
-}
-
-const encodeCursor = (lastMessageAt: Date, id: string) => Buffer.from(JSON.stringify([lastMessageAt.toISOString(), id])).toString('base64url');
-
-function decodeCursor(cursor: string): [Date, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return [date, id];
-  } catch {
-    throw invalid('CursorsComeFromAnEarlierPage', 'the cursor is not one this API gave out');
-  }
 }
 
 export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: TicketListQuery) {
@@ -45,7 +33,7 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
   let select = db
     .selectFrom('tickets as t')
     .select([
-      't.id', 't.owner_id', 't.title', 't.status', 't.priority', 't.assignee_id', 't.tags', 't.created_at', 't.updated_at', 't.last_message_at', 't.message_count',
+      't.id', 't.owner_id', 't.title', 't.status', 't.priority', 't.assignee_id', 't.tags', 't.customer_id', 't.created_at', 't.updated_at', 't.last_message_at', 't.message_count',
       sql<number>`(
         SELECT count(*)::int FROM ticket_messages m
         WHERE m.ticket_id = t.id AND NOT m.internal AND m.author_id <> ${viewer.id}
@@ -60,6 +48,7 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
   if (query.assigneeId) select = select.where('t.assignee_id', '=', query.assigneeId);
   if (query.priority) select = select.where('t.priority', '=', query.priority);
   if (query.tag) select = select.where(sql<boolean>`t.tags @> ARRAY[${query.tag}]::text[]`);
+  if (query.customerId) select = select.where('t.customer_id', '=', query.customerId);
   if (tsquery) {
     select = select.where(
       sql<boolean>`(t.search @@ ${tsquery} OR EXISTS (
@@ -83,6 +72,7 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
       priority: r.priority,
       assigneeId: r.assignee_id,
       tags: r.tags,
+      customerId: r.customer_id,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       lastMessageAt: r.last_message_at,
@@ -134,6 +124,7 @@ export async function ticketDetail(db: ReadModelDb, ticketId: string, viewer: Ti
     tags: row.tags,
     owner: profiles.get(row.owner_id) ?? { id: row.owner_id },
     assignee: row.assignee_id ? (profiles.get(row.assignee_id) ?? { id: row.assignee_id }) : null,
+    customerId: row.customer_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastMessageAt: row.last_message_at,

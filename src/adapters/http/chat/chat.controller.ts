@@ -2,7 +2,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { can } from '../../../domain/identity/permissions';
 import { notFound } from '../../../domain/errors';
 import type { ChannelActor, ChannelCommand } from '../../../domain/chat/channel.decider';
 import { ChatMessageRequest, HandleChannelCommand, HandleChatMessageCommand } from '../../../commands/chat/chat-command.handlers';
@@ -15,8 +14,8 @@ import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/au
 import { CommandCtx } from '../command-context.decorator';
 import { AddMemberBody, CreateChannelBody, EditMessageBody, MessagesPageQuery, PostMessageBody, ReadQuery, UpdateChannelBody } from './chat.schemas';
 
-const actorOf = (user: AuthenticatedUser): ChannelActor => ({ id: user.id, admin: can(user.role, 'channels:moderate') });
-const viewerOf = (user: AuthenticatedUser): ChatViewer => ({ id: user.id, moderator: can(user.role, 'channels:moderate') });
+const actorOf = (user: AuthenticatedUser): ChannelActor => ({ id: user.id, admin: user.permissions.has('channels:moderate') });
+const viewerOf = (user: AuthenticatedUser): ChatViewer => ({ id: user.id, moderator: user.permissions.has('channels:moderate') });
 const now = () => new Date().toISOString();
 const noSuchChannel = () => notFound('ChannelsAreVisibleToMembers', 'no such channel');
 

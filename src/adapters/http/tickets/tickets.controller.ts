@@ -1,21 +1,26 @@
-/** /api/v1/tickets: the support desk's commands and queries. Who may do what is the decider's business. */
+/**
+ * /api/v1/tickets: the support desk's commands and queries. Who may do what is the decider's business,
+ * told who is staff by the permissions the caller's role holds at this request.
+ */
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { can } from '../../../domain/identity/permissions';
 import { invalid } from '../../../domain/errors';
 import type { Actor, TicketCommand } from '../../../domain/tickets/ticket.decider';
 import { HandleTicketCommand } from '../../../commands/tickets/handle-ticket-command';
 import { CommandContext, derivedId } from '../../../commands/command-context';
 import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/projection';
 import type { TicketViewer } from '../../../projections/tickets/tickets.queries';
+import { activeUsersHolding } from '../../../projections/roles/roles.queries';
 import { GetTicket, GetTicketHistory, ListTickets } from '../../../projections/tickets/tickets.query-handlers';
 import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/authenticated-user';
 import { CommandCtx } from '../command-context.decorator';
-import { AssigneeBody, MessageBody, OpenTicketBody, PriorityBody, ReadBody, StatusBody, TagsBody, TicketListParams, TicketParams } from './tickets.schemas';
+import { problem } from '../problem-codes';
+import { ProblemException } from '../problem-details.filter';
+import { AssigneeBody, CustomerLinkBody, MessageBody, OpenTicketBody, PriorityBody, ReadBody, StatusBody, TagsBody, TicketListParams, TicketParams } from './tickets.schemas';
 
-const actorOf = (user: AuthenticatedUser): Actor => ({ id: user.id, staff: can(user.role, 'tickets:update-all') });
-const viewerOf = (user: AuthenticatedUser): TicketViewer => ({ id: user.id, readsAll: can(user.role, 'tickets:read-all'), seesNotes: can(user.role, 'tickets:internal-notes') });
+const actorOf = (user: AuthenticatedUser): Actor => ({ id: user.id, staff: user.permissions.has('tickets:update-all') });
+const viewerOf = (user: AuthenticatedUser): TicketViewer => ({ id: user.id, readsAll: user.permissions.has('tickets:read-all'), seesNotes: user.permissions.has('tickets:internal-notes') });
 const now = () => new Date().toISOString();
 
 @ApiTags('tickets')
@@ -36,9 +41,12 @@ export class TicketsController {
   @Post()
   @RequirePermission('tickets:create')
   async open(@Body() body: OpenTicketBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    // Naming a customer reveals that it exists: only for those who may read customers.
+    if (body.customerId && !user.permissions.has('customers:read')) throw new ProblemException(problem('forbidden', 'your role lacks customers:read'));
     const ticketId = derivedId(context.commandId, 'ticket');
     const messageId = derivedId(context.commandId, 'message');
-    const result = await this.run({ type: 'OpenTicket', data: { ticketId, messageId, title: body.title, message: body.message, priority: body.priority, actor: actorOf(user), at: now() } }, context);
+    const { title, message, priority, customerId } = body;
+    const result = await this.run({ type: 'OpenTicket', data: { ticketId, messageId, title, message, priority, customerId, actor: actorOf(user), at: now() } }, context);
     return { ...result, messageId };
   }
 
@@ -80,11 +88,17 @@ export class TicketsController {
   @Post(':id/assignee')
   @HttpCode(200)
   async assign(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: AssigneeBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
-    if (body.assigneeId) {
-      const assignee = await this.db.selectFrom('users').select(['role', 'status']).where('id', '=', body.assigneeId).executeTakeFirst();
-      if (!assignee || assignee.status !== 'active' || !can(assignee.role, 'tickets:update-all')) throw invalid('TicketsAreAssignedToStaff', 'the assignee must be an active staff member');
+    if (body.assigneeId && !(await activeUsersHolding(this.db, [body.assigneeId], 'tickets:update-all')).has(body.assigneeId)) {
+      throw invalid('TicketsAreAssignedToStaff', 'the assignee must be an active staff member');
     }
     return this.run({ type: 'AssignTicket', data: { ticketId, assigneeId: body.assigneeId, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post(':id/customer')
+  @HttpCode(200)
+  @RequirePermission('tickets:update-all', 'customers:read')
+  customer(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: CustomerLinkBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.run({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: body.customerId, actor: actorOf(user), at: now() } }, context);
   }
 
   @Post(':id/priority')

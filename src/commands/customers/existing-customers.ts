@@ -1,0 +1,23 @@
+/**
+ * Which customers exist, for commands of other streams that name them (a group's members, a
+ * ticket's customer). The customers view answers for most at once; those it does not know yet
+ * (created a moment ago) are looked up in the log, which is never behind.
+ */
+import { customerDecider, customerStream } from '../../domain/customers/customer.decider';
+import type { ReadModelDb } from '../../projections/projection';
+import type { CommandRunner } from '../command-runner';
+
+export async function customerExists(runner: CommandRunner, customerId: string): Promise<boolean> {
+  return (await runner.current(customerDecider, customerStream(customerId))).phase === 'existing';
+}
+
+/** Those of `customerIds` that name no existing customer. */
+export async function unknownCustomers(db: ReadModelDb, runner: CommandRunner, customerIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(customerIds)];
+  if (unique.length === 0) return [];
+  const known = await db.selectFrom('customers').select('id').where('id', 'in', unique).where('deleted_at', 'is', null).execute();
+  const seen = new Set(known.map((row) => row.id));
+  const unseen = unique.filter((id) => !seen.has(id));
+  const exists = await Promise.all(unseen.map((id) => customerExists(runner, id)));
+  return unseen.filter((_, i) => !exists[i]);
+}
