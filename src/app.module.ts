@@ -15,6 +15,7 @@ import { ChatModule } from './adapters/http/chat/chat.module';
 import { AuditModule } from './adapters/http/audit.module';
 import { CustomersModule } from './adapters/http/customers/customers.module';
 import { RolesModule } from './adapters/http/admin/roles.module';
+import { SyncModule } from './adapters/http/sync/sync.module';
 import { RealtimeModule } from './adapters/realtime/realtime.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
@@ -40,6 +41,7 @@ export class AppModule {
         AuditModule,
         CustomersModule,
         RolesModule,
+        SyncModule,
         RealtimeModule,
         ...(options.modules ?? []),
       ],

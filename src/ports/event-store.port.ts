@@ -37,6 +37,13 @@ export interface RecordedEvent {
   recordedAt: Date;
 }
 
+/** One stream's part of an atomic append to several streams (EventStore.appendMany). */
+export interface StreamAppend {
+  stream: string;
+  events: readonly EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** Revision of the stream's last event after the append. */
   revision: number;
@@ -87,6 +94,12 @@ export interface EventStore {
    * the original result (idempotent append).
    */
   append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams atomically: either every append is written or none is.
+   * A WrongExpectedRevisionError on any one stream writes nothing on any of them. Answers one
+   * result per append, in the order given; positions across the streams follow no promised order.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in revision order; [] for a stream that does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** `$all` in position order, never skipping an event that commits later with a lower position. */

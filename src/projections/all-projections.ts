@@ -5,5 +5,6 @@ import { ticketsProjection } from './tickets/tickets.projection';
 import { chatProjection } from './chat/chat.projection';
 import { rolesProjection } from './roles/roles.projection';
 import { customersProjection } from './customers/customers.projection';
+import { projectsProjection } from './projects/projects.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, rolesProjection, customersProjection];
+export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, rolesProjection, customersProjection, projectsProjection];

@@ -143,6 +143,57 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       }
     });
 
+    describe('appendMany: several streams in one atomic append', () => {
+      it('appends to each stream with its own expected revision, and answers per stream in the order given', async () => {
+        const [fresh, existing] = [aStream(), aStream()];
+        await store.append(existing, [anEvent('Before')], 'no_stream');
+        const freshEvents = [anEvent('A', { n: 1 }), anEvent('B', { n: 2 })];
+        const results = await store.appendMany([
+          { stream: fresh, events: freshEvents, expectedRevision: 'no_stream' },
+          { stream: existing, events: [anEvent('C')], expectedRevision: 0 },
+        ]);
+        expect(results.map((r) => r.revision)).toEqual([1, 1]);
+        const read = await store.readStream(fresh);
+        expect(read.map((e) => [e.id, e.revision, e.type, e.data])).toEqual(freshEvents.map((e, i) => [e.id, i, e.type, e.data]));
+        expect(read[0]!.metadata).toEqual(freshEvents[0]!.metadata);
+        expect(results[0]!.position).toBe(read[1]!.position);
+        const after = await store.readStream(existing);
+        expect(after.map((e) => e.type)).toEqual(['Before', 'C']);
+        expect(results[1]!.position).toBe(after[1]!.position);
+        expect(await store.appendMany([])).toEqual([]);
+      });
+
+      it('writes nothing on any stream when one expected revision does not hold', async () => {
+        const [fresh, existing] = [aStream(), aStream()];
+        await store.append(existing, [anEvent('Before')], 'no_stream');
+        const error = await store
+          .appendMany([
+            { stream: fresh, events: [anEvent('A')], expectedRevision: 'no_stream' },
+            { stream: existing, events: [anEvent('B')], expectedRevision: 5 },
+          ])
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((error as WrongExpectedRevisionError).stream).toBe(existing);
+        expect((error as WrongExpectedRevisionError).actual).toBe(0);
+        expect(await store.readStream(fresh)).toEqual([]);
+        expect((await store.readStream(existing)).map((e) => e.type)).toEqual(['Before']);
+      });
+
+      it('lets exactly one of two concurrent appends over the same streams win, in whichever order they name them', async () => {
+        const [x, y] = [aStream(), aStream()];
+        const outcomes = await Promise.allSettled([
+          store.appendMany([{ stream: x, events: [anEvent('First')], expectedRevision: 'no_stream' }, { stream: y, events: [anEvent('First')], expectedRevision: 'no_stream' }]),
+          store.appendMany([{ stream: y, events: [anEvent('Second')], expectedRevision: 'no_stream' }, { stream: x, events: [anEvent('Second')], expectedRevision: 'no_stream' }]),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const refused = outcomes.find((o) => o.status === 'rejected');
+        expect(refused?.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        const [inX, inY] = [await store.readStream(x), await store.readStream(y)];
+        expect(inX).toHaveLength(1);
+        expect(inY.map((e) => e.type)).toEqual(inX.map((e) => e.type)); // both from the same winner
+      });
+    });
+
     it('reads $all after a position, in strictly increasing position order', async () => {
       const head = await store.headPosition();
       const stream = aStream();

@@ -40,6 +40,7 @@ import {
   END,
   EventData,
   KurrentDBClient,
+  MultiAppendResult,
   NO_STREAM,
   Position,
   ReadPosition,
@@ -63,6 +64,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeToAllOptions,
   WrongExpectedRevisionError,
 } from '../../ports/event-store.port';
@@ -98,6 +100,36 @@ export class KurrentDbEventStore implements EventStore {
     const commit = knownCommit(result.position);
     const position = commit !== undefined ? toSafeNumber(commit, `position in ${stream}`) : await this.positionAtRevision(stream, revision, last.id);
     return { revision, position };
+  }
+
+  /**
+   * The server's multi-stream append (KurrentDB 25.1 and later; older servers refuse the call).
+   * That API takes metadata as string properties only, so the metadata is written that way and
+   * read back by metadataOf. It answers one position for the whole append, so each stream's
+   * position is read from the stream, as for servers that leave it out of a single append.
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    if (new Set(appends.map((a) => a.stream)).size !== appends.length) throw new Error('appendMany takes each stream once');
+    for (const { stream, events } of appends) if (events.length === 0) throw new Error(`append to ${stream} needs at least one event`);
+    let written: MultiAppendResult;
+    try {
+      written = await this.client.multiStreamAppend(
+        appends.map(({ stream, events, expectedRevision }) => ({ streamName: stream, expectedState: toStreamState(expectedRevision), events: events.map(toPropertiesEventData) })),
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const refused = appends.find((a) => a.stream === error.streamName);
+      throw new WrongExpectedRevisionError(error.streamName, refused?.expectedRevision ?? 'any', toActualRevision(error.actualState));
+    }
+    return Promise.all(
+      appends.map(async ({ stream, events }) => {
+        const response = written.responses.find((r) => r.streamName === stream);
+        if (!response) throw new Error(`multi-stream append answered nothing for ${stream}`);
+        const revision = toSafeNumber(response.revision, `revision of ${stream}`);
+        return { revision, position: await this.positionAtRevision(stream, revision, events[events.length - 1]!.id) };
+      }),
+    );
   }
 
   async readStream(stream: string, { fromRevision = 0, maxCount }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -329,6 +361,20 @@ function toEventData({ id, type, data, metadata }: EventToAppend): EventData {
   return jsonEvent({ id, type, data, metadata: { ...metadata } });
 }
 
+/** For the multi-stream append, which takes string values only: null and absent values are left out. */
+function toPropertiesEventData({ id, type, data, metadata }: EventToAppend): EventData {
+  const properties: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata)) if (value !== null && value !== undefined) properties[key] = String(value);
+  return jsonEvent({ id, type, data, metadata: properties });
+}
+
+/** Metadata as append wrote it, or as string properties (appendMany): `schemaVersion` a number again, a missing actor null. */
+function metadataOf(value: Record<string, unknown>): EventMetadata {
+  const metadata = Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('$')));
+  const { actorId = null, schemaVersion } = metadata;
+  return { ...metadata, actorId, schemaVersion: typeof schemaVersion === 'string' ? Number(schemaVersion) : schemaVersion } as unknown as EventMetadata; // written by append; trusted like the SQL adapter trusts its table
+}
+
 function toStreamState(expected: ExpectedRevision): AppendStreamState {
   switch (expected) {
     case 'no_stream':
@@ -381,7 +427,7 @@ function toRecorded(event: ClientRecordedEvent, position: number): RecordedEvent
     position,
     type: event.type,
     data: jsonObject(event.data, `data of ${what}`),
-    metadata: jsonObject(event.metadata, `metadata of ${what}`) as unknown as EventMetadata, // written by append; trusted like the SQL adapter trusts its table
+    metadata: metadataOf(jsonObject(event.metadata, `metadata of ${what}`)),
     recordedAt: event.created,
   };
 }

@@ -14,6 +14,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeToAllOptions,
   WrongExpectedRevisionError,
 } from '../../ports/event-store.port';
@@ -46,22 +47,26 @@ export class PostgresEventStore implements EventStore {
   ) {}
 
   async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
-    const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
-    try {
-      const { rows } = await sql<{ revision: number; position: number }>`
-        SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(this.db);
-      const last = rows[rows.length - 1];
-      if (!last) throw new Error(`append to ${stream} returned nothing`);
-      const result = { revision: Number(last.revision), position: Number(last.position) };
-      this.appended.raise(result.position);
-      return result;
-    } catch (error) {
-      const pgError = error as { code?: string; detail?: string };
-      if (pgError.code !== 'SB409') throw error;
-      const actual = pgError.detail === undefined || pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail);
-      throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
-    }
+    const result = await sbAppend(this.db, stream, events, expectedRevision);
+    this.appended.raise(result.position);
+    return result;
+  }
+
+  /** One transaction calling `sb_append` per stream: its positions continue after its own earlier appends. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    if (new Set(appends.map((a) => a.stream)).size !== appends.length) throw new Error('appendMany takes each stream once');
+    // Streams are locked in name order, so two transactions over the same streams cannot deadlock.
+    const order = appends.map((_, index) => index).sort((a, b) => (appends[a]!.stream < appends[b]!.stream ? -1 : 1));
+    const results: AppendResult[] = new Array<AppendResult>(appends.length);
+    await this.db.transaction().execute(async (trx) => {
+      for (const index of order) {
+        const { stream, events, expectedRevision } = appends[index]!;
+        results[index] = await sbAppend(trx, stream, events, expectedRevision);
+      }
+    });
+    this.appended.raise(Math.max(...results.map((result) => result.position)));
+    return results;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -124,6 +129,28 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     // The Kysely instance is shared with the read models; its owner destroys it.
+  }
+}
+
+async function sbAppend(
+  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any -- events table is private to this adapter
+  stream: string,
+  events: readonly EventToAppend[],
+  expectedRevision: ExpectedRevision,
+): Promise<AppendResult> {
+  if (events.length === 0) throw new Error('append needs at least one event');
+  const payload = JSON.stringify(events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })));
+  try {
+    const { rows } = await sql<{ revision: number; position: number }>`
+      SELECT revision, position FROM sb_append(${stream}, ${String(expectedRevision)}, ${payload}::jsonb)`.execute(db);
+    const last = rows[rows.length - 1];
+    if (!last) throw new Error(`append to ${stream} returned nothing`);
+    return { revision: Number(last.revision), position: Number(last.position) };
+  } catch (error) {
+    const pgError = error as { code?: string; detail?: string };
+    if (pgError.code !== 'SB409') throw error;
+    const actual = pgError.detail === undefined || pgError.detail === 'no_stream' ? 'no_stream' : Number(pgError.detail);
+    throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
   }
 }
 

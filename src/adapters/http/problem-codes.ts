@@ -17,6 +17,7 @@ export const problemCodes = {
   conflict: { code: 3004, status: 409, title: 'Conflict' },
   methodNotAllowed: { code: 3005, status: 405, title: 'Method not allowed' },
   preconditionFailed: { code: 3007, status: 412, title: 'The resource has changed since the revision named in If-Match' },
+  syncConflict: { code: 3008, status: 409, title: 'Records you pushed changed on the server since your last pull' },
   storageUnavailable: { code: 4001, status: 503, title: 'Storage is unavailable' },
   projectionNotCaughtUp: { code: 4002, status: 503, title: 'The read model has not caught up yet' },
   shuttingDown: { code: 4003, status: 503, title: 'The server is shutting down' },
