@@ -18,7 +18,7 @@ import { INFRASTRUCTURE } from '../src/adapters/infrastructure.tokens';
 import type { Infrastructure } from '../src/adapters/infrastructure';
 import { CUSTOMER_STATUSES, customerStream, type CustomerEvent } from '../src/domain/customers/customer.decider';
 import { EVENT_SCHEMA_VERSION } from '../src/commands/command-runner';
-import { mapConcurrently } from '../src/commands/customers/map-concurrently';
+import { mapConcurrently } from '../src/commands/map-concurrently';
 import { CustomerListQuery, listCustomers } from '../src/projections/customers/customers.queries';
 import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
 

@@ -13,7 +13,7 @@ import { CommandRunner } from '../command-runner';
 import { CommandContext, CommandResult, derivedId } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';
 import { runCustomerCommand } from './handle-customer-command';
-import { mapConcurrently } from './map-concurrently';
+import { mapConcurrently } from '../map-concurrently';
 
 export const MAX_BATCH_ITEMS = 500;
 /** Items in flight at once: enough to overlap round trips, few enough to leave the pool to others. */

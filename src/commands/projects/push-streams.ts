@@ -9,7 +9,7 @@ import { taskDecider, TaskState, taskStream } from '../../domain/projects/task.d
 import type { PushStates, StreamIds } from '../../domain/projects/sync-push';
 import type { EventStore } from '../../ports/event-store.port';
 import { FoldedStream, FoldedStreams } from '../folded-streams';
-import { mapConcurrently } from '../customers/map-concurrently';
+import { mapConcurrently } from '../map-concurrently';
 
 /** Streams read at once: enough to overlap round trips, few enough to leave the pool to others. */
 const READS_IN_FLIGHT = 16;
