@@ -21,7 +21,14 @@
  *   BENCH_LAG_WARMUP_SECONDS  unmeasured seconds before it (default 1)
  *   BENCH_LAG_RATE          events per second (default 1000)
  *   BENCH_LAG_WRITERS       writers sharing that rate, each appending to streams it owns (default 16)
+ *
+ * `npm run bench -- engine --tracing` measures instead what tracing costs: the engine's appends and
+ * the projection lag, with tracing off (the no-op API, as without OTEL_EXPORTER_OTLP_ENDPOINT) and
+ * on (the SDK with pg instrumentation and a batch span processor), in interleaved rounds; see
+ * engine-tracing-overhead.ts. The same settings apply.
  */
+// First: with --tracing the SDK starts before pg loads, for the pg instrumentation to patch it.
+import { TRACING_FLAG } from './engine-tracing';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -55,7 +62,7 @@ function positive(name: string, fallback: number): number {
   return value;
 }
 
-function settingsFromEnv() {
+export function settingsFromEnv() {
   const writers = (process.env.BENCH_WRITERS ?? '1,8,64').split(',').map((w) => Number(w.trim()));
   if (writers.some((w) => !Number.isInteger(w) || w <= 0)) throw new Error('BENCH_WRITERS must list positive integers, e.g. 1,8,64');
   return {
@@ -74,7 +81,7 @@ function settingsFromEnv() {
   };
 }
 
-type Settings = ReturnType<typeof settingsFromEnv>;
+export type Settings = ReturnType<typeof settingsFromEnv>;
 
 const TARGET_VS_RAW = 0.5;
 const TARGET_VS_EMMETT = 1.5;
@@ -187,7 +194,7 @@ async function fill(poolSize: number, query: () => Promise<unknown>): Promise<vo
   await Promise.all(Array.from({ length: poolSize }, query));
 }
 
-function contenders(url: string, settings: Settings): Contender[] {
+export function contenders(url: string, settings: Settings): Contender[] {
   const payload = payloadFactory(settings.dataBytes);
   const { eventsPerStream } = settings;
 
@@ -280,7 +287,7 @@ function contenders(url: string, settings: Settings): Contender[] {
   return [raw, engine, emmett];
 }
 
-interface Slice {
+export interface Slice {
   count: number;
   elapsedMs: number;
   latencies: number[];
@@ -289,7 +296,7 @@ interface Slice {
 }
 
 /** `writers` loops appending back to back until the deadline; latencies are recorded when `record`. */
-async function drive(appends: readonly Append[], seconds: number, record: boolean): Promise<Slice> {
+export async function drive(appends: readonly Append[], seconds: number, record: boolean): Promise<Slice> {
   const slice: Slice = { count: 0, elapsedMs: 0, latencies: [], errors: 0 };
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -465,7 +472,7 @@ function benchProjection(kind: LagHandler): Projection {
   };
 }
 
-interface LagReport {
+export interface LagReport {
   issued: number;
   measured: number;
   issueRate: number;
@@ -489,7 +496,7 @@ interface LagReport {
   projectionCheckpoint: number;
 }
 
-async function lagBenchmark(
+export async function lagBenchmark(
   url: string,
   settings: Settings,
   { streamName, subjectPrefix, handler }: { streamName: string; subjectPrefix: string; handler: LagHandler },
@@ -697,8 +704,9 @@ function printLag(report: LagReport, settings: Settings, streamName: string, han
 
 // ───────────────────────────── run ─────────────────────────────
 
-export async function run(_args: readonly string[]): Promise<void> {
+export async function run(args: readonly string[]): Promise<void> {
   const settings = settingsFromEnv();
+  if (args.includes(TRACING_FLAG)) return (await import('./engine-tracing-overhead.js')).tracingOverhead(settings);
   const id = `${Date.now().toString(36)}_${process.pid}`;
   const appendDb = `sb_bench_engine_${id}_append`;
   const lagHandlers = (process.env.BENCH_LAG_HANDLERS ?? 'batch,event').split(',') as LagHandler[];

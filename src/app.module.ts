@@ -15,8 +15,10 @@ import { ChatModule } from './adapters/http/chat/chat.module';
 import { AuditModule } from './adapters/http/audit.module';
 import { CustomersModule } from './adapters/http/customers/customers.module';
 import { RolesModule } from './adapters/http/admin/roles.module';
+import { ProjectionsAdminModule } from './adapters/http/admin/projections-admin.module';
 import { SyncModule } from './adapters/http/sync/sync.module';
 import { RealtimeModule } from './adapters/realtime/realtime.module';
+import { TelemetryModule } from './adapters/telemetry/telemetry.module';
 import type { Projection } from './projections/projection';
 import { allProjections } from './projections/all-projections';
 
@@ -41,8 +43,10 @@ export class AppModule {
         AuditModule,
         CustomersModule,
         RolesModule,
+        ProjectionsAdminModule,
         SyncModule,
         RealtimeModule,
+        TelemetryModule,
         ...(options.modules ?? []),
       ],
       controllers: [HealthController],

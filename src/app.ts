@@ -1,6 +1,6 @@
 /**
  * Builds the HTTP application on Fastify: `/api/v1` prefix, problem+json errors (also for
- * unknown routes and bad JSON), OpenAPI at `/openapi.json` and `/docs`.
+ * unknown routes and bad JSON), OpenAPI at `/openapi.json` and `/docs`, metrics at `/metrics`.
  */
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,8 +12,12 @@ import { setupOpenApi } from './adapters/http/openapi';
 import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import { logRequests } from './adapters/http/request-log';
+import { PrometheusMetrics } from './adapters/telemetry/prometheus-metrics';
+import { observeHttpLatency } from './adapters/telemetry/http-metrics';
 
 export async function createApp(config: Config, options: AppOptions = {}, log: Logger = createLogger(config)): Promise<NestFastifyApplication> {
+  // Before anything creates an instrument: instruments bind to the meter provider of their creation.
+  PrometheusMetrics.start(config.OTEL_SERVICE_NAME);
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log, options), adapter, {
     logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
@@ -24,11 +28,13 @@ export async function createApp(config: Config, options: AppOptions = {}, log: L
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   await app.register(helmet, { contentSecurityPolicy: false }); // JSON API; Swagger UI needs inline scripts
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: true });
   logRequests(app, log);
+  observeHttpLatency(app);
   setupOpenApi(app);
   return app;
 }

@@ -43,8 +43,16 @@ export const configSchema = z.object({
   COMMAND_MAX_RETRIES: positiveInt(5),
   /** Live batches stay small: every open transaction holds back the `$all` horizon the relay reads below. */
   PROJECTION_BATCH_SIZE: positiveInt(64),
+  /** Attempts at an event whose handler fails before the projector parks it and goes on. */
+  PROJECTION_RETRY_ATTEMPTS: positiveInt(5),
+  /** Wait after the first failed attempt; doubled after each further one (at most 30 s). */
+  PROJECTION_RETRY_BACKOFF_MS: positiveInt(200),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OTLP/HTTP (protobuf) collector base URL, e.g. http://collector:4318: traces go to `<url>/v1/traces`. Unset: no tracing at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** `service.name` of the traces and of the metrics' target_info. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('switchboard'),
 
   /** HS256 signing secret for access tokens, at least 32 bytes. Ignored when JWT_PRIVATE_KEY is set. */
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 bytes').default(DEVELOPMENT_JWT_SECRET),
@@ -89,6 +97,7 @@ export const configSchema = z.object({
     .default(120),
   /** How often each gateway announces its users' presence; one silent for three periods is forgotten. */
   REALTIME_PRESENCE_HEARTBEAT_MS: positiveInt(5_000),
+
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,6 @@
 /** Starts Switchboard. With no environment: embedded mode (PGlite under ./data, in-process bus) on port 3000. */
+// First of all: tracing (when configured) patches http, fastify and pg as they load.
+import { tracing } from './adapters/telemetry/register';
 import 'reflect-metadata';
 import { loadConfig, runModeOf } from './config';
 import { createApp } from './app';
@@ -13,7 +15,10 @@ async function main(): Promise<void> {
   log.info({ port: config.PORT, mode: runModeOf(config) }, `Switchboard listening on http://localhost:${config.PORT}`);
 
   // Refuse new commands, finish those in flight and the projector batches in hand, close, exit 0.
-  shutdownOnSignal(() => app.close(), log, config.SHUTDOWN_GRACE_MS * 2);
+  shutdownOnSignal(async () => {
+    await app.close();
+    await tracing?.shutdown();
+  }, log, config.SHUTDOWN_GRACE_MS * 2);
 }
 
 main().catch((error: unknown) => {

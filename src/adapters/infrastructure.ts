@@ -82,7 +82,13 @@ export async function openInfrastructure(config: Config, projections: readonly P
     }
     const changes: ChangeBus = nats ? new NatsChangeBus(nats.nc) : new InProcessChangeBus();
     const progress = new ProjectionProgress(database.db, config.READ_YOUR_WRITES_TIMEOUT_MS);
-    const projectors = projections.map((p) => new Projector(p, database.db, changes, progress));
+    const projectors = projections.map(
+      (p) =>
+        new Projector(p, database.db, changes, progress, {
+          retry: { attempts: config.PROJECTION_RETRY_ATTEMPTS, backoffMs: config.PROJECTION_RETRY_BACKOFF_MS },
+          onParked: (event, error, projection) => log.warn({ err: error, projection, position: event.position, eventId: event.id, type: event.type }, 'event parked after failed retries'),
+        }),
+    );
     const onError = (error: unknown, projection?: string) => log.error({ err: error, projection }, 'pipeline error');
 
     let feeds: Feed[] = [];

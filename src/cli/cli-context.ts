@@ -15,13 +15,3 @@ export async function withInfrastructure(work: (infrastructure: Infrastructure) 
     await infrastructure.close();
   }
 }
-
-export function runCli(main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}

@@ -1,11 +1,5 @@
-/** `npm run migrate`: brings the event store and read-model schemas up to date (the app also does it at start-up). */
-import { sql } from 'kysely';
-import { runCli, withInfrastructure } from './cli-context';
+/** `npm run migrate`: the migrate command of `npm run cli` on its own. */
+import { runCli } from './run-cli';
+import { migrateCommand } from './migrate-command';
 
-runCli(() =>
-  withInfrastructure(async ({ mode, database }) => {
-    // Opening the infrastructure migrated; report where things stand.
-    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(database.db);
-    console.log(`${mode}: ${rows.length} migrations applied (latest ${rows[rows.length - 1]?.name ?? 'none'})`);
-  }),
-);
+runCli(migrateCommand);

@@ -3,7 +3,8 @@
  * `decide`, append with the expected revision; on a concurrency conflict re-read and re-decide,
  * a bounded number of times. Folded streams are cached, so a command reads only what is new.
  * The stream itself is the idempotency record: when it already holds events of this command id,
- * the first result is returned and nothing is appended.
+ * the first result is returned and nothing is appended. Each command is traced and counted
+ * (command-telemetry.ts); its events carry its span as their traceparent.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
@@ -14,6 +15,7 @@ import { CONFIG, type Config } from '../config';
 import { CommandContext, CommandResult, derivedId } from './command-context';
 import { KeyedLanes } from './keyed-lanes';
 import { FoldedStream, FoldedStreams } from './folded-streams';
+import { activeTraceparent, CommandTelemetry } from './command-telemetry';
 
 export interface CommandTarget {
   id: string;
@@ -31,13 +33,14 @@ export class CommandRunner {
   private drained?: () => void;
   private readonly lanes = new KeyedLanes();
   private readonly folded = new FoldedStreams(FOLDED_STREAMS_CACHED);
+  private readonly telemetry = new CommandTelemetry();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CONFIG) private readonly config: Pick<Config, 'COMMAND_MAX_RETRIES'>,
   ) {}
 
-  async run<C, E extends DomainEvent, S>(
+  async run<C extends { type: string }, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     target: CommandTarget,
     command: C,
@@ -46,7 +49,7 @@ export class CommandRunner {
     if (this.draining) throw new ServiceUnavailableException('the server is shutting down');
     this.inFlight++;
     try {
-      return await this.lanes.run(target.stream, () => this.decideAndAppend(decider, target, command, context));
+      return await this.telemetry.observe(command.type, target.stream, () => this.lanes.run(target.stream, () => this.decideAndAppend(decider, target, command, context)));
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.drained?.();
@@ -65,12 +68,14 @@ export class CommandRunner {
     await new Promise<void>((resolve) => (this.drained = resolve));
   }
 
-  private async decideAndAppend<C, E extends DomainEvent, S>(
+  private async decideAndAppend<C extends { type: string }, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     target: CommandTarget,
     command: C,
     context: CommandContext,
   ): Promise<CommandResult> {
+    // The command's span, when traced: the relay, projector and gateway spans continue from it.
+    const metadata = { ...context, traceparent: activeTraceparent() ?? context.traceparent, schemaVersion: EVENT_SCHEMA_VERSION };
     for (let attempt = 0; attempt <= this.config.COMMAND_MAX_RETRIES; attempt++) {
       const folded = await this.catchUp(decider, target.stream);
       const earlier = folded.commands.get(context.commandId);
@@ -86,7 +91,7 @@ export class CommandRunner {
             id: derivedId(context.commandId, `${target.stream}#${index}`),
             type: event.type,
             data: event.data,
-            metadata: { ...context, schemaVersion: EVENT_SCHEMA_VERSION },
+            metadata,
           })),
           folded.revision === -1 ? 'no_stream' : folded.revision,
         );
@@ -99,6 +104,7 @@ export class CommandRunner {
         return { id: target.id, ...appended };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt < this.config.COMMAND_MAX_RETRIES) this.telemetry.retried(command.type);
         await sleep(Math.random() * 5 * 2 ** attempt); // another process won; let it finish before re-reading
       }
     }

@@ -12,7 +12,22 @@ export interface ProjectionCheckpointsTable {
   position: ColumnType<number, number | undefined, number>;
   status: ColumnType<ProjectionStatus, ProjectionStatus | undefined, ProjectionStatus>;
   last_error: string | null;
+  last_error_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set while the projector retries a failing event (or an unreachable database); cleared when it advances. */
+  failing_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** An event a projection gave up on after its retries (a poison message); its checkpoint moved past it. */
+export interface ProjectionParkedEventsTable {
+  projection: string;
+  position: number;
+  event_id: string;
+  stream: string;
+  event_type: string;
+  error: string;
+  attempts: number;
+  parked_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface RelayCheckpointsTable {
@@ -23,5 +38,6 @@ export interface RelayCheckpointsTable {
 
 export interface DB {
   projection_checkpoints: ProjectionCheckpointsTable;
+  projection_parked_events: ProjectionParkedEventsTable;
   relay_checkpoints: RelayCheckpointsTable;
 }

@@ -24,4 +24,27 @@ export const projectorMigrations: Record<string, Migration> = {
       await sql`DROP TABLE projection_checkpoints`.execute(db);
     },
   },
+  // A projector that keeps failing on one event parks it here, in the transaction that moves its
+  // checkpoint past it; `failing_since` is set while it retries, cleared when it advances again.
+  '0005_projection_failures': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE projection_checkpoints ADD COLUMN last_error_at timestamptz, ADD COLUMN failing_since timestamptz`.execute(db);
+      await sql`
+        CREATE TABLE projection_parked_events (
+          projection  text NOT NULL,
+          position    bigint NOT NULL,
+          event_id    uuid NOT NULL,
+          stream      text NOT NULL,
+          event_type  text NOT NULL,
+          error       text NOT NULL,
+          attempts    int NOT NULL,
+          parked_at   timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (projection, position)
+        )`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`DROP TABLE projection_parked_events`.execute(db);
+      await sql`ALTER TABLE projection_checkpoints DROP COLUMN failing_since, DROP COLUMN last_error_at`.execute(db);
+    },
+  },
 };

@@ -1,7 +1,8 @@
 /**
- * Rebuilds a projection from the event log while the app runs: empty its tables and reset its
- * checkpoint (status `rebuilding`, so live feeds hold off), replay `$all`, then hand back to the
- * live feed, which skips what the rebuild applied and continues after it.
+ * Rebuilds a projection from the event log while the app runs: empty its tables, forget its
+ * parked events and reset its checkpoint (status `rebuilding`, so live feeds hold off), replay
+ * `$all`, then hand back to the live feed, which skips what the rebuild applied and continues
+ * after it. Events that still fail are parked again on the way.
  */
 import { sql } from 'kysely';
 import type { EventStore } from '../ports/event-store.port';
@@ -10,40 +11,80 @@ import type { ReadModelDb } from './projection';
 
 export interface RebuildProgress {
   projection: string;
+  /** Position before the first event of the log: progress runs from here to `head` (positions may be sparse). */
+  from: number;
   position: number;
   head: number;
   events: number;
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Called once the rebuild owns the projection (its tables emptied, its status `rebuilding`). */
+  onClaimed?: () => void;
+  /** Refuse (RebuildInProgressError) when the projection's status is already `rebuilding`. */
+  failIfRebuilding?: boolean;
+  /** Stops between batches; the projection is handed back to its live feed. */
+  signal?: AbortSignal;
+}
+
+export class RebuildInProgressError extends Error {
+  override readonly name = 'RebuildInProgressError';
+  constructor(readonly projection: string) {
+    super(`projection ${projection} is being rebuilt already`);
+  }
 }
 
 export async function rebuildProjection(
   db: ReadModelDb,
   store: EventStore,
   projector: Projector,
-  { batchSize = 1000, onProgress }: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+  { batchSize = 1000, onProgress, onClaimed, failIfRebuilding = false, signal }: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   const { projection } = projector;
   await projector.checkpoint();
   await db.transaction().execute(async (trx) => {
     // Waits for a live batch in flight, then owns the projection until it is live again.
     await lockProjection(trx, projection.name);
+    if (failIfRebuilding) {
+      const { status } = await trx.selectFrom('projection_checkpoints').select('status').where('name', '=', projection.name).executeTakeFirstOrThrow();
+      if (status === 'rebuilding') throw new RebuildInProgressError(projection.name);
+    }
     for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
+    await trx.deleteFrom('projection_parked_events').where('projection', '=', projection.name).execute();
     await trx
       .updateTable('projection_checkpoints')
-      .set({ position: 0, status: 'rebuilding', last_error: null, updated_at: sql<Date>`now()` })
+      .set({ position: 0, status: 'rebuilding', last_error: null, last_error_at: null, failing_since: null, updated_at: sql<Date>`now()` })
       .where('name', '=', projection.name)
       .execute();
   });
+  onClaimed?.();
 
   const head = await store.headPosition();
-  const progress: RebuildProgress = { projection: projection.name, position: 0, head, events: 0 };
-  for (;;) {
-    const batch = await store.readAll({ after: progress.position, limit: batchSize });
-    if (batch.length === 0) break;
-    await projector.applyBatch(batch.map((event) => ({ event })), { rebuilding: true });
-    progress.position = batch[batch.length - 1]!.position;
-    progress.events += batch.length;
-    progress.head = Math.max(progress.head, progress.position);
-    onProgress?.({ ...progress });
+  const progress: RebuildProgress = { projection: projection.name, from: 0, position: 0, head, events: 0 };
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const batch = await store.readAll({ after: progress.position, limit: batchSize });
+      if (batch.length === 0) break;
+      if (progress.events === 0) progress.from = batch[0]!.position - 1;
+      await projector.applyBatch(batch.map((event) => ({ event })), { rebuilding: true });
+      progress.position = batch[batch.length - 1]!.position;
+      progress.events += batch.length;
+      progress.head = Math.max(progress.head, progress.position);
+      onProgress?.({ ...progress });
+    }
+  } catch (error) {
+    // The tables match the checkpoint (each batch committed with it): the live feed can go on from
+    // there, filling what it lacks from the log. A new rebuild starts over.
+    const message = `rebuild stopped at position ${progress.position}: ${error instanceof Error ? error.message : String(error)}`;
+    await db
+      .updateTable('projection_checkpoints')
+      .set({ status: 'live', last_error: message.slice(0, 2000), last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('name', '=', projection.name)
+      .execute();
+    throw error;
   }
   await db.updateTable('projection_checkpoints').set({ status: 'live', updated_at: sql<Date>`now()` }).where('name', '=', projection.name).execute();
   return progress;

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port';
 import type { ReadModelDb } from '../../projections/projection';
 import { encodeEvent, subjectOf } from './event-wire';
+import { tracedPublish } from '../telemetry/publish-tracing';
 
 export interface RelayOptions {
   stream: string;
@@ -89,8 +90,9 @@ export class EventRelay {
       await Promise.all(
         batch.map((event) => {
           const { payload, headers } = encodeEvent(event, previous);
+          const subject = subjectOf(event, this.options.subjectPrefix);
           previous = event.position;
-          return this.js.publish(subjectOf(event, this.options.subjectPrefix), payload, { msgID: event.id, headers }).then(() => this.options.afterPublish?.(event));
+          return tracedPublish(subject, event, headers, () => this.js.publish(subject, payload, { msgID: event.id, headers })).then(() => this.options.afterPublish?.(event));
         }),
       );
       checkpoint = previous;

@@ -43,8 +43,10 @@ const wireEvent = z.object({
   recordedAt: z.coerce.date(),
 });
 
-export function decodeEvent(payload: string, headers: MsgHdrs | undefined): { event: RecordedEvent; previousPosition?: number } {
+export function decodeEvent(payload: string, headers: MsgHdrs | undefined): { event: RecordedEvent; previousPosition?: number; traceparent?: string } {
   const event = wireEvent.parse(JSON.parse(payload));
   const previous = headers?.get(PREVIOUS_POSITION_HEADER);
-  return { event, previousPosition: previous ? Number(previous) : undefined };
+  // The relay's publish span when it traced one, else the event's own traceparent.
+  const traceparent = headers?.get(TRACEPARENT_HEADER) || undefined;
+  return { event, previousPosition: previous ? Number(previous) : undefined, traceparent };
 }

@@ -1,6 +1,12 @@
-/** Change notices on NATS core, `changes.<view>.<key>`: every gateway instance hears every change. */
+/**
+ * Change notices on NATS core, `changes.<view>.<key>`: every gateway instance hears every change.
+ * The trace context of the publisher (a projector's batch span) travels in the message headers,
+ * and each notice is handed on inside it, so the gateway's push span continues the trace.
+ */
+import { context } from '@opentelemetry/api';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ChangeBus, ChangeNotice } from '../../ports/change-bus.port';
+import { activeTraceHeaders, contextOfHeaders } from '../telemetry/trace-context';
 
 const token = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
 
@@ -8,13 +14,14 @@ export class NatsChangeBus implements ChangeBus {
   constructor(private readonly nc: NatsConnection) {}
 
   publish(changes: readonly ChangeNotice[]): void {
-    for (const change of changes) this.nc.publish(`changes.${token(change.view)}.${token(change.key)}`, JSON.stringify(change));
+    const headers = activeTraceHeaders();
+    for (const change of changes) this.nc.publish(`changes.${token(change.view)}.${token(change.key)}`, JSON.stringify(change), { headers });
   }
 
   subscribe(pattern: string, onChange: (change: ChangeNotice) => void): () => void {
     const subscription = this.nc.subscribe(`changes.${pattern}`, {
       callback: (error, message) => {
-        if (!error) onChange(message.json<ChangeNotice>());
+        if (!error) context.with(contextOfHeaders(message.headers), () => onChange(message.json<ChangeNotice>()));
       },
     });
     return () => subscription.unsubscribe();

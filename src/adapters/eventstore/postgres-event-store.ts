@@ -19,6 +19,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../ports/event-store.port';
 import { pollAll, AppendSignal } from './poll-all';
+import { AppendTelemetry } from '../telemetry/append-telemetry';
 import { EVENTS_PER_TRANSACTION } from './postgres-event-store.migrations';
 
 interface EventRow {
@@ -40,13 +41,18 @@ const ACTOR_ID = sql<string>`metadata->>'actorId'`;
 
 export class PostgresEventStore implements EventStore {
   private readonly appended = new AppendSignal();
+  private readonly telemetry = new AppendTelemetry('postgresql');
 
   constructor(
     private readonly db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any -- events table is private to this adapter
     private readonly options: { idlePollMs?: number } = {},
   ) {}
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.telemetry.observe(stream, events.length, () => this.appendNow(stream, events, expectedRevision));
+  }
+
+  private async appendNow(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const result = await sbAppend(this.db, stream, events, expectedRevision);
     this.appended.raise(result.position);
     return result;

@@ -24,6 +24,7 @@ import { SocketAuthenticator, tokenOfUpgrade, type SocketIdentity } from './sock
 import { FrameRateLimiter, limitsFrom, type RealtimeLimits, type RealtimeLimitsConfig } from './socket-limits';
 import { scheduleExpiry, sendFrame, type Socket, type SocketState } from './socket-state';
 import { TopicAuthorizer } from './topic-authorizer';
+import { tracedPush } from '../telemetry/push-tracing';
 
 export const REALTIME_PATH = '/realtime';
 
@@ -96,7 +97,7 @@ export class RealtimeGateway {
     const { config, log } = this.options;
     await this.presence.start();
     await this.signals.start();
-    this.stopChanges = this.options.changes.subscribe('>', (change) => this.fanOut(change));
+    this.stopChanges = this.options.changes.subscribe('>', (change) => tracedPush(change, () => this.fanOut(change)));
     const app = uWS
       .App()
       .ws<SocketState>(REALTIME_PATH, {
