@@ -16,6 +16,7 @@ export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   tickets: () => import('./tickets.bench.js'),
   realtime: () => import('./realtime.bench.js'),
   customers: () => import('./customers.bench.js'),
+  voice: () => import('./voice.bench.js'),
   sync: () => import('./sync.bench.js'),
 };
 

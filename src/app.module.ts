@@ -12,6 +12,7 @@ import { HealthController } from './adapters/http/health.controller';
 import { IdentityModule } from './adapters/auth/identity.module';
 import { TicketsModule } from './adapters/http/tickets/tickets.module';
 import { ChatModule } from './adapters/http/chat/chat.module';
+import { VoiceModule } from './adapters/http/voice/voice.module';
 import { AuditModule } from './adapters/http/audit.module';
 import { CustomersModule } from './adapters/http/customers/customers.module';
 import { RolesModule } from './adapters/http/admin/roles.module';
@@ -40,6 +41,7 @@ export class AppModule {
         IdentityModule,
         TicketsModule,
         ChatModule,
+        VoiceModule,
         AuditModule,
         CustomersModule,
         RolesModule,

@@ -98,6 +98,27 @@ export const configSchema = z.object({
   /** How often each gateway announces its users' presence; one silent for three periods is forgotten. */
   REALTIME_PRESENCE_HEARTBEAT_MS: positiveInt(5_000),
 
+  /** The SFU behind voice channels: `werift` (pure TypeScript, runs anywhere) or `mediasoup` (installed separately; see the README). */
+  VOICE_MEDIA_SERVER: z.enum(['werift', 'mediasoup']).default('werift'),
+  /** Host candidates announced to voice clients, comma-separated IP addresses (the public address in production). */
+  VOICE_ICE_ADDRESSES: z
+    .string()
+    .default('127.0.0.1')
+    .transform((value) => value.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()])).min(1)),
+  /** The local address media sockets bind to; empty binds every interface. */
+  VOICE_ICE_BIND_ADDRESS: z
+    .string()
+    .default('127.0.0.1')
+    .transform((value) => value.trim() || undefined)
+    .pipe(z.union([z.ipv4(), z.ipv6()]).optional()),
+  /** The UDP ports media may use (one per participant's session), inclusive. */
+  VOICE_UDP_PORT_MIN: z.coerce.number().int().min(1024).max(65535).default(40_000),
+  VOICE_UDP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(49_999),
+  /** How many of a voice channel's loudest speakers are forwarded to each participant. */
+  VOICE_MAX_FORWARDED_SPEAKERS: z.coerce.number().int().min(1).max(16).default(3),
+  /** How long a participant whose connection dropped stays listed before an event removes it. */
+  VOICE_GRACE_MS: positiveInt(15_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -121,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
     throw new Error('invalid configuration:\n  JWT_SECRET: production needs its own secret (at least 32 bytes) or JWT_PRIVATE_KEY');
+  }
+  if (config.VOICE_UDP_PORT_MIN >= config.VOICE_UDP_PORT_MAX) {
+    throw new Error('invalid configuration:\n  VOICE_UDP_PORT_MIN: must be below VOICE_UDP_PORT_MAX');
   }
   if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
     throw new Error('invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');

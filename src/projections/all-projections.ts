@@ -3,8 +3,9 @@ import type { Projection } from './projection';
 import { usersProjection } from './users/users.projection';
 import { ticketsProjection } from './tickets/tickets.projection';
 import { chatProjection } from './chat/chat.projection';
+import { voiceProjection } from './voice/voice.projection';
 import { rolesProjection } from './roles/roles.projection';
 import { customersProjection } from './customers/customers.projection';
 import { projectsProjection } from './projects/projects.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, rolesProjection, customersProjection, projectsProjection];
+export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, voiceProjection, rolesProjection, customersProjection, projectsProjection];

@@ -9,6 +9,8 @@ import type { SignalBus } from './signal-bus';
 import type { SocketAuthenticator } from './socket-auth';
 import { scheduleExpiry, sendFrame, type Socket } from './socket-state';
 import type { TopicAuthorizer } from './topic-authorizer';
+import { isVoiceFrame } from './voice-frames';
+import type { VoiceSignaling } from './voice-signaling';
 import { parseTopic, staffTopicOf, topicName } from './topics';
 
 export interface FrameHandlerOptions {
@@ -17,6 +19,7 @@ export interface FrameHandlerOptions {
   presence: PresenceTracker;
   signals: SignalBus;
   maxSubscriptions: number;
+  voice?: Pick<VoiceSignaling, 'handle'>;
 }
 
 export const presencePush = (userId: string, status: string): ServerFrame => ({ topic: topicName('presence', userId), type: 'presence', data: { userId, status } });
@@ -25,6 +28,7 @@ export class FrameHandler {
   constructor(private readonly options: FrameHandlerOptions) {}
 
   async handle(ws: Socket, frame: ClientFrame): Promise<void> {
+    if (isVoiceFrame(frame)) return this.options.voice ? this.options.voice.handle(ws, frame) : sendFrame(ws, errorFrame(errorCodes.invalidFrame, 'this gateway serves no voice'));
     switch (frame.op) {
       case 'ping':
         return sendFrame(ws, { op: 'pong' });

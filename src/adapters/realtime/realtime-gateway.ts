@@ -24,6 +24,8 @@ import { SocketAuthenticator, tokenOfUpgrade, type SocketIdentity } from './sock
 import { FrameRateLimiter, limitsFrom, type RealtimeLimits, type RealtimeLimitsConfig } from './socket-limits';
 import { scheduleExpiry, sendFrame, type Socket, type SocketState } from './socket-state';
 import { TopicAuthorizer } from './topic-authorizer';
+import { VoiceSignaling, type VoiceOptions } from './voice-signaling';
+import type { MediaServerStats } from '../media/media-server.port';
 import { tracedPush } from '../telemetry/push-tracing';
 
 export const REALTIME_PATH = '/realtime';
@@ -40,11 +42,15 @@ export interface RealtimeGatewayOptions {
   tokens: TokenIssuer;
   credentials: CredentialStore;
   log: Logger;
+  /** Voice channels: signaling on these sockets and the media sessions behind them. */
+  voice?: VoiceOptions;
 }
 
 export interface RealtimeStats {
   connections: number;
   droppedSlowClients: number;
+  /** The media server's counters, when this gateway serves voice. */
+  voice?: MediaServerStats;
 }
 
 const decoder = new TextDecoder();
@@ -55,6 +61,7 @@ export class RealtimeGateway {
   private readonly presence: PresenceTracker;
   private readonly signals: SignalBus;
   private readonly frames: FrameHandler;
+  private readonly voice?: VoiceSignaling;
   private readonly sockets = new Set<Socket>();
   private app?: TemplatedApp;
   private listenSocket?: us_listen_socket;
@@ -72,12 +79,17 @@ export class RealtimeGateway {
     const subjectPrefix = config.NATS_SUBJECT_PREFIX;
     this.presence = new PresenceTracker({ nats, subjectPrefix, heartbeatMs: config.REALTIME_PRESENCE_HEARTBEAT_MS, log, onChange: (userId, status) => this.publish(`presence:${userId}`, presencePush(userId, status)) });
     this.signals = new SignalBus({ nats, subjectPrefix, instance: this.presence.instance, log, onSignal: (signal) => this.deliverSignal(signal) });
+    if (options.voice) {
+      const { db, progress, credentials } = options;
+      this.voice = new VoiceSignaling({ ...options.voice, db, progress, credentials, log, presence: this.presence, publish: (channel, frame) => this.publish(channel, frame) });
+    }
     this.frames = new FrameHandler({
       authorizer: new TopicAuthorizer(options.db, options.progress),
       authenticator: this.authenticator,
       presence: this.presence,
       signals: this.signals,
       maxSubscriptions: this.limits.maxSubscriptions,
+      voice: this.voice,
     });
   }
 
@@ -88,7 +100,7 @@ export class RealtimeGateway {
   }
 
   stats(): RealtimeStats {
-    return { connections: this.sockets.size, droppedSlowClients: this.droppedSlowClients };
+    return { connections: this.sockets.size, droppedSlowClients: this.droppedSlowClients, voice: this.voice?.mediaStats() };
   }
 
   async start(): Promise<void> {
@@ -97,6 +109,7 @@ export class RealtimeGateway {
     const { config, log } = this.options;
     await this.presence.start();
     await this.signals.start();
+    await this.voice?.start();
     this.stopChanges = this.options.changes.subscribe('>', (change) => tracedPush(change, () => this.fanOut(change)));
     const app = uWS
       .App()
@@ -136,6 +149,7 @@ export class RealtimeGateway {
     this.stopChanges?.();
     this.stopChanges = undefined;
     this.signals.stop();
+    await this.voice?.stop();
     await this.presence.stop();
     for (const ws of [...this.sockets]) ws.end(1001, 'server shutting down');
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
@@ -215,6 +229,7 @@ export class RealtimeGateway {
     state.closed = true;
     clearTimeout(state.expiryTimer);
     this.sockets.delete(ws);
+    this.voice?.socketClosed(state);
     // Not from inside this handler: uWS may be closing the socket in the middle of a publish.
     queueMicrotask(() => this.presence.disconnected(state.id, state.identity.userId));
   }
@@ -233,6 +248,7 @@ export class RealtimeGateway {
   }
 
   private fanOut(change: ChangeNotice): void {
+    this.voice?.onChange(change);
     for (const { channel, topic } of topicsOfChange(change)) {
       this.publish(channel, { topic, type: change.type, data: change.data, position: change.position });
     }

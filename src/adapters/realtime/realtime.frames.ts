@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { problemCodes } from '../http/problem-codes';
+import { voiceClientFrames, type VoiceServerFrame } from './voice-frames';
 
 const topic = z.string().min(1).max(200);
 
@@ -17,6 +18,7 @@ export const clientFrameSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('typing.start'), topic }),
   z.object({ op: z.literal('typing.stop'), topic }),
   z.object({ op: z.literal('presence'), status: z.enum(['online', 'idle']) }),
+  ...voiceClientFrames,
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
@@ -33,6 +35,11 @@ export const errorCodes = {
   internal: problemCodes.internal.code,
   rateLimited: problemCodes.rateLimited.code,
   tooManySubscriptions: problemCodes.tooManySubscriptions.code,
+  /** Refusals of voice commands, as the HTTP API would answer them. */
+  notFound: problemCodes.notFound.code,
+  illegalState: problemCodes.illegalState.code,
+  conflict: problemCodes.conflict.code,
+  ruleViolated: problemCodes.ruleViolated.code,
 } as const;
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
@@ -45,6 +52,7 @@ export type ServerFrame =
   | { op: 'pong' }
   | { op: 'authenticated'; expiresAt: number }
   | { op: 'error'; code: ErrorCode; message: string; topic?: string }
+  | VoiceServerFrame
   /** A push: a read-model change (with its `$all` position) or an ephemeral signal (without). */
   | { topic: string; type: string; data: Record<string, unknown>; position?: number };
 

@@ -12,8 +12,11 @@ import type { Infrastructure } from '../infrastructure';
 import { INFRASTRUCTURE } from '../infrastructure.tokens';
 import { LOGGER, type Logger } from '../logger';
 import { RealtimeGateway } from './realtime-gateway';
+import { CommandRunner } from '../../commands/command-runner';
+import { voiceOptionsOf } from './voice-options';
 
-export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger): RealtimeGateway {
+/** `runner`: the app's command runner; a standalone gateway runs voice commands through one of its own. */
+export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner?: CommandRunner): RealtimeGateway {
   return new RealtimeGateway({
     config: infrastructure.config,
     db: infrastructure.database.db,
@@ -23,6 +26,7 @@ export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, c
     tokens,
     credentials,
     log,
+    voice: voiceOptionsOf(infrastructure, runner),
   });
 }
 
@@ -48,7 +52,7 @@ class RealtimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     {
       provide: RealtimeGateway,
       useFactory: gatewayOf,
-      inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER],
+      inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER, CommandRunner],
     },
     RealtimeLifecycle,
   ],
