@@ -5,6 +5,8 @@
  * It opens the database (for authorization and the access check) but runs no relay and no
  * projectors: the pipeline is not started.
  */
+// First of all: tracing (when configured) patches http and pg as they load.
+import { tracing } from '../adapters/telemetry/register';
 import 'reflect-metadata';
 import { loadConfig } from '../config';
 import { createLogger } from '../adapters/logger';
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  shutdownOnSignal(() => gateway.stop().then(() => infrastructure.close()), log, config.SHUTDOWN_GRACE_MS);
+  shutdownOnSignal(() => gateway.stop().then(() => infrastructure.close()).then(() => tracing?.shutdown()), log, config.SHUTDOWN_GRACE_MS);
 }
 
 main().catch((error: unknown) => {

@@ -68,6 +68,7 @@ import {
   SubscribeToAllOptions,
   WrongExpectedRevisionError,
 } from '../../ports/event-store.port';
+import { AppendTelemetry } from '../telemetry/append-telemetry';
 
 const DEFAULT_BATCH_SIZE = 500;
 /** Enough for the newest events of `$all` to include one outside `$…` streams almost always. */
@@ -88,11 +89,17 @@ export class KurrentDbEventStore implements EventStore {
   /** Ended by close(): disposing the client cancels their gRPC calls but would leave their readers waiting. */
   private readonly subscriptions = new Set<Readable>();
 
+  private readonly telemetry = new AppendTelemetry('kurrentdb');
+
   constructor(connectionString: string) {
     this.client = KurrentDBClient.connectionString(connectionString);
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    return this.telemetry.observe(stream, events.length, () => this.appendNow(stream, events, expectedRevision));
+  }
+
+  private async appendNow(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const last = events[events.length - 1];
     if (!last) throw new Error('append needs at least one event');
     const result = await this.write(stream, events, expectedRevision);
