@@ -14,7 +14,7 @@ import { EVENT_STORE, EventStore, WrongExpectedRevisionError } from '../ports/ev
 import { CONFIG, type Config } from '../config';
 import { CommandContext, CommandResult, derivedId } from './command-context';
 import { KeyedLanes } from './keyed-lanes';
-import { FoldedStream, FoldedStreams } from './folded-streams';
+import { FoldedStreams } from './folded-streams';
 import { activeTraceparent, CommandTelemetry } from './command-telemetry';
 
 export interface CommandTarget {
@@ -58,7 +58,7 @@ export class CommandRunner {
 
   /** A stream's current state, folded from the log (and the cache): for decisions that span two streams. */
   async current<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string): Promise<S> {
-    return (await this.catchUp(decider, stream)).state;
+    return (await this.folded.catchUp(this.store, decider, stream)).state;
   }
 
   /** Refuses new commands and resolves when those in flight have finished. */
@@ -77,7 +77,7 @@ export class CommandRunner {
     // The command's span, when traced: the relay, projector and gateway spans continue from it.
     const metadata = { ...context, traceparent: activeTraceparent() ?? context.traceparent, schemaVersion: EVENT_SCHEMA_VERSION };
     for (let attempt = 0; attempt <= this.config.COMMAND_MAX_RETRIES; attempt++) {
-      const folded = await this.catchUp(decider, target.stream);
+      const folded = await this.folded.catchUp(this.store, decider, target.stream);
       const earlier = folded.commands.get(context.commandId);
       if (earlier) return { id: target.id, ...earlier };
 
@@ -111,17 +111,4 @@ export class CommandRunner {
     throw conflict('ConcurrentChangesExhaustedRetries', `${target.stream} kept changing; the command was retried ${this.config.COMMAND_MAX_RETRIES} times`);
   }
 
-  /** The stream folded up to its last event: from the cache, plus whatever was appended since. */
-  private async catchUp<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string): Promise<FoldedStream<S>> {
-    const cached = this.folded.get<S>(stream, decider);
-    const base: FoldedStream<S> = cached ?? { revision: -1, position: 0, state: decider.initialState(), commands: new Map() };
-    const newer = await this.store.readStream(stream, { fromRevision: base.revision + 1 });
-    if (newer.length === 0) return base;
-    const commands = new Map(base.commands);
-    for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
-    const last = newer[newer.length - 1]!;
-    const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
-    this.folded.set(stream, decider, folded);
-    return folded;
-  }
 }

@@ -5,6 +5,9 @@
  * stale entry is caught by the append's expected revision like any other race. Least recently
  * used streams are forgotten first.
  */
+import type { Decider, DomainEvent } from '../domain/decider';
+import type { EventStore } from '../ports/event-store.port';
+
 export interface FoldedStream<S> {
   /** Revision of the last folded event; -1 for a stream with no events. */
   revision: number;
@@ -32,5 +35,18 @@ export class FoldedStreams {
     this.entries.delete(stream);
     this.entries.set(stream, { owner, folded });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** The stream folded up to its last event: from the cache, plus whatever was appended since. */
+  async catchUp<E extends DomainEvent, S>(store: Pick<EventStore, 'readStream'>, decider: Decider<unknown, E, S>, stream: string): Promise<FoldedStream<S>> {
+    const base: FoldedStream<S> = this.get<S>(stream, decider) ?? { revision: -1, position: 0, state: decider.initialState(), commands: new Map() };
+    const newer = await store.readStream(stream, { fromRevision: base.revision + 1 });
+    if (newer.length === 0) return base;
+    const commands = new Map(base.commands);
+    for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
+    const last = newer[newer.length - 1]!;
+    const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
+    this.set(stream, decider, folded);
+    return folded;
   }
 }

@@ -53,21 +53,10 @@ export class PushStreamReader {
   }
 
   private async fold<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, ids: readonly string[], streamOf: (id: string) => string, into: Map<string, FoldedStream<S>>): Promise<void> {
-    const folded = await mapConcurrently(ids, READS_IN_FLIGHT, (id) => this.catchUp(decider, streamOf(id)));
+    const folded = await mapConcurrently(ids, READS_IN_FLIGHT, (id) => this.cache.catchUp(this.store, decider, streamOf(id)));
     ids.forEach((id, index) => into.set(id, folded[index]!));
   }
 
-  private async catchUp<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string): Promise<FoldedStream<S>> {
-    const base = this.cache.get<S>(stream, decider) ?? { revision: -1, position: 0, state: decider.initialState(), commands: new Map() };
-    const newer = await this.store.readStream(stream, { fromRevision: base.revision + 1 });
-    if (newer.length === 0) return base;
-    const commands = new Map(base.commands);
-    for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
-    const last = newer[newer.length - 1]!;
-    const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
-    this.cache.set(stream, decider, folded);
-    return folded;
-  }
 }
 
 function stateOf<S>(streams: ReadonlyMap<string, FoldedStream<S>>): Map<string, S> {
