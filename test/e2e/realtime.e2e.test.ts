@@ -27,6 +27,7 @@ describe('change topics', () => {
     expect(topicsOfChange({ view: 'tickets', key: id })).toEqual([{ channel: `ticket:${id}`, topic: `ticket:${id}` }]);
     expect(topicsOfChange({ view: 'tickets', key: `${id}-internal` })).toEqual([{ channel: `staff/ticket:${id}`, topic: `ticket:${id}` }]);
     expect(topicsOfChange({ view: 'chat', key: id })).toEqual([{ channel: `channel:${id}`, topic: `channel:${id}` }]);
+    expect(topicsOfChange({ view: 'voice', key: id })).toEqual([{ channel: `channel:${id}`, topic: `channel:${id}` }]);
     expect(topicsOfChange({ view: 'users', key: id })).toEqual([{ channel: `user:${id}`, topic: `user:${id}` }]);
     expect(topicsOfChange({ view: 'audit', key: id })).toEqual([]);
   });

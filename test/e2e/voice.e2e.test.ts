@@ -9,7 +9,7 @@ import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
 import { problemCodes } from '../../src/adapters/http/problem-codes';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
 import { waitUntil } from '../support/poll';
-import { connectRealtime, type Frame, type RealtimeClient } from '../support/ws-client';
+import { connectRealtime, subscribe, type Frame, type RealtimeClient } from '../support/ws-client';
 import { call, joinVoice } from '../support/voice-client';
 import type { VoicePeer } from '../support/voice-peer';
 
@@ -126,8 +126,11 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     expect(limited.status).toBe(200);
     expect((await roster(owner.accessToken, channelId, limited.body.position)).userLimit).toBe(1);
 
-    const [memberClient, lateClient] = await Promise.all([connect(member.accessToken), connect(late.accessToken)]);
+    const [memberClient, lateClient, ownerClient] = await Promise.all([connect(member.accessToken), connect(late.accessToken), connect(owner.accessToken)]);
+    await subscribe(ownerClient, `channel:${channelId}`);
     await joinVoice(memberClient, channelId);
+    // Members watching the channel, not in voice themselves, see who is.
+    expect(await ownerClient.next((f) => f.topic === `channel:${channelId}` && f.type === 'VoiceParticipantJoined')).toMatchObject({ data: { userId: member.userId }, position: expect.any(Number) });
     const refused = await lateClient.request({ op: 'voice.join', channelId }, errorFrame);
     expect(refused).toMatchObject({ code: problemCodes.illegalState.code, message: expect.stringContaining('full') });
   });

@@ -25,6 +25,7 @@ export function topicsOfChange(change: Pick<ChangeNotice, 'view' | 'key'>): Chan
       return [same(topicName('ticket', key))];
     }
     case 'chat':
+    case 'voice': // who is in a voice channel, for every member watching the channel
       return [same(topicName('channel', key))];
     case 'users':
       return [same(topicName('user', key))];
