@@ -5,14 +5,11 @@
  * Settings: BENCH_DATABASE_URL (admin connection), BENCH_SECONDS per cell (default 5).
  */
 import { performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import argon2 from 'argon2';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { ARGON2_OPTIONS } from '../src/adapters/auth/argon2-password-hasher';
-import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
+import { ms, rate, summarize } from './support';
+import { request, withBenchApp } from './bench-app';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = 16;
 
@@ -38,18 +35,11 @@ function row(label: string, concurrency: number, { perSecond, latencies }: { per
 }
 
 export async function run(): Promise<void> {
-  const name = `sb_bench_auth_${Date.now().toString(36)}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const config = loadConfig({ DATABASE_URL: databaseUrl(adminUrl, name), LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000' });
-  const app = await createApp(config);
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  await withBenchApp('auth', { nats: false }, async ({ api }) => {
     const users: { email: string; username: string; password: string }[] = [];
     for (let i = 0; i < USERS; i++) {
       const body = { email: `bench${i}@example.com`, username: `bench${i}`, password: `bench-password-${i}` };
-      const response = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (response.status !== 201) throw new Error(`registration failed: ${response.status}`);
+      await request(api, 'POST', '/auth/register', { body });
       users.push(body);
     }
     const hash = await argon2.hash('bench-password', ARGON2_OPTIONS);
@@ -63,15 +53,10 @@ export async function run(): Promise<void> {
       console.log(
         row('POST /auth/login', concurrency, await closedLoop(concurrency, async () => {
           const user = users[n++ % users.length]!;
-          const response = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: user.username, password: user.password }) });
-          if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
-          await response.arrayBuffer();
+          await request(api, 'POST', '/auth/login', { body: { login: user.username, password: user.password } });
         })),
       );
     }
     console.log('A login is one argon2 verification plus a session, a UserLoggedIn event and a token; argon2 runs on libuv\'s thread pool, so logins per second level off near the core count divided by one verification\'s time.');
-  } finally {
-    await app.close();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
+  });
 }

@@ -9,21 +9,15 @@
  * BENCH_BATCHES (10), BENCH_SECONDS per list query (5), BENCH_CLIENTS for list queries (4).
  */
 import { performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { INFRASTRUCTURE } from '../src/adapters/infrastructure.tokens';
-import type { Infrastructure } from '../src/adapters/infrastructure';
 import { CUSTOMER_STATUSES, customerStream, type CustomerEvent } from '../src/domain/customers/customer.decider';
 import { EVENT_SCHEMA_VERSION } from '../src/commands/command-runner';
 import { mapConcurrently } from '../src/commands/map-concurrently';
 import { CustomerListQuery, listCustomers } from '../src/projections/customers/customers.queries';
-import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
+import { ms, rate, summarize } from './support';
+import { requestJson, withBenchApp } from './bench-app';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const writers = Number(process.env.BENCH_SEED_WRITERS ?? 32);
 const batches = Number(process.env.BENCH_BATCHES ?? 10);
@@ -71,27 +65,10 @@ async function timedLoop(work: () => Promise<void>): Promise<{ perSecond: number
 }
 
 export async function run(): Promise<void> {
-  const id = Date.now().toString(36);
-  const name = `sb_bench_customers_${id}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl(adminUrl, name), NATS_URL: natsUrl, NATS_STREAM: `BENCH_CUSTOMERS_${id}`, NATS_SUBJECT_PREFIX: `bench_customers_${id}`,
-    LOG_LEVEL: 'silent', REALTIME_ENABLED: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
-  });
-  const app = await createApp(config);
-  const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
-    const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
-    let token = '';
-    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }) });
-    ({ accessToken: token } = (await login.json()) as { accessToken: string });
+  const env = { REALTIME_ENABLED: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+  await withBenchApp('customers', { env }, async ({ infrastructure, api }) => {
+    const { accessToken: token } = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/login', { body: { login: ADMIN.email, password: ADMIN.password } });
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => requestJson(api, method, path, { token, body, headers });
     const admin = (await call('GET', '/auth/me')) as { id: string };
     const owners = [admin.id];
 
@@ -166,10 +143,5 @@ export async function run(): Promise<void> {
     for (const [label, r, sqlOnly] of results) {
       console.log(`${label.padEnd(40)} | ${rate(r.perSecond).padStart(7)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)} | ${(sqlOnly ? ms(sqlOnly.p50) : '').padStart(13)} | ${sqlOnly ? ms(sqlOnly.p99) : ''}`);
     }
-  } finally {
-    await infrastructure.stopPipeline();
-    await infrastructure.nats?.jsm.streams.delete(config.NATS_STREAM).catch(() => undefined);
-    await app.close();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
+  });
 }

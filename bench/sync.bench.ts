@@ -7,15 +7,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { randomInt } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { INFRASTRUCTURE } from '../src/adapters/infrastructure.tokens';
-import type { Infrastructure } from '../src/adapters/infrastructure';
-import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
+import { ms, rate, summarize } from './support';
+import { request, withBenchApp } from './bench-app';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const taskCount = Number(process.env.BENCH_TASKS ?? 10_000);
 const changedCount = Number(process.env.BENCH_CHANGED ?? 100);
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -30,21 +24,9 @@ interface Pulled {
 }
 
 export async function run(): Promise<void> {
-  const id = Date.now().toString(36);
-  const name = `sb_bench_sync_${id}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl(adminUrl, name), NATS_URL: natsUrl, NATS_STREAM: `BENCH_SYNC_${id}`, NATS_SUBJECT_PREFIX: `bench_sync_${id}`,
-    LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000', READ_YOUR_WRITES_TIMEOUT_MS: '60000',
-  });
-  const app = await createApp(config);
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
+  await withBenchApp('sync', { env: { READ_YOUR_WRITES_TIMEOUT_MS: '60000' } }, async ({ id, api }) => {
     const call = async <T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ json: T; bytes: number }> => {
-      const response = await fetch(`${base}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      const text = await request(api, method, path, { token, body });
       return { json: JSON.parse(text) as T, bytes: text.length };
     };
     const credentials = { email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' };
@@ -112,11 +94,5 @@ export async function run(): Promise<void> {
     row(`first sync: GET /sync?lastPulledAt=null`, first, `${rate(firstCount)} tasks, ${(first.last.bytes / 1024 / 1024).toFixed(1)} MiB`);
     row(`incremental pull: ${changedIds.length} changed tasks`, incremental, `${rate(incrementalCount)} tasks, ${(incremental.last.bytes / 1024).toFixed(0)} KiB`);
     row(`push of ${changedCount} task updates (answered once projected)`, pushes, '200');
-  } finally {
-    const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);
-    await infrastructure.stopPipeline();
-    await infrastructure.nats?.jsm.streams.delete(config.NATS_STREAM).catch(() => undefined);
-    await app.close();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
+  });
 }

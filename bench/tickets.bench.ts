@@ -5,16 +5,10 @@
  * Settings: BENCH_DATABASE_URL, BENCH_NATS_URL, BENCH_SECONDS per phase (default 5), BENCH_CLIENTS (8).
  */
 import { performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { INFRASTRUCTURE } from '../src/adapters/infrastructure.tokens';
-import type { Infrastructure } from '../src/adapters/infrastructure';
-import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
+import { ms, rate, summarize } from './support';
+import { requestJson, withBenchApp } from './bench-app';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const clients = Number(process.env.BENCH_CLIENTS ?? 8);
 
@@ -35,24 +29,9 @@ async function closedLoop(concurrency: number, until: () => boolean, work: (i: n
 }
 
 export async function run(): Promise<void> {
-  const id = Date.now().toString(36);
-  const name = `sb_bench_tickets_${id}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl(adminUrl, name), NATS_URL: natsUrl, NATS_STREAM: `BENCH_TICKETS_${id}`, NATS_SUBJECT_PREFIX: `bench_tickets_${id}`,
-    LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
-  });
-  const app = await createApp(config);
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
-    const call = async (method: string, path: string, token: string, body?: unknown) => {
-      const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    };
-    const registered = (await (await fetch(`${base}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' }) })).json()) as { accessToken: string };
+  await withBenchApp('tickets', {}, async ({ id, infrastructure, api }) => {
+    const call = (method: string, path: string, token: string, body?: unknown) => requestJson(api, method, path, { token, body });
+    const registered = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/register', { body: { email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' } });
     const token = registered.accessToken;
 
     const spread = await Promise.all(Array.from({ length: 50 }, (_, i) => call('POST', '/tickets', token, { title: `Spread ${i}`, message: 'first' })));
@@ -68,7 +47,6 @@ export async function run(): Promise<void> {
       lastPosition = Math.max(lastPosition, result.position as number);
     });
 
-    const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);
     await infrastructure.progress.waitFor('tickets', lastPosition, 60_000);
     const detail = (await call('GET', `/tickets/${hot.id as string}`, token)) as { messages: unknown[] };
     deadline = performance.now() + seconds * 1000;
@@ -81,11 +59,5 @@ export async function run(): Promise<void> {
     row('POST /tickets/:id/messages, 50 tickets', many);
     row('POST /tickets/:id/messages, one ticket to 1,000', one);
     row(`GET /tickets/:id with ${detail.messages.length} messages (4 clients)`, reads);
-  } finally {
-    const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);
-    await infrastructure.stopPipeline();
-    await infrastructure.nats?.jsm.streams.delete(config.NATS_STREAM).catch(() => undefined);
-    await app.close();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
+  });
 }

@@ -10,18 +10,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { RealtimeGateway } from '../src/adapters/realtime/realtime-gateway';
-import { INFRASTRUCTURE } from '../src/adapters/infrastructure.tokens';
-import type { Infrastructure } from '../src/adapters/infrastructure';
 import type { ClientsReport, JoinOrder } from './voice-clients';
-import { databaseUrl, ms, rate, summarize, withAdmin } from './support';
+import { ms, rate, summarize } from './support';
+import { requestJson, withBenchApp } from './bench-app';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const sizes = (process.env.BENCH_VOICE_SIZES ?? '10,25,50').split(',').map(Number);
 const speakers = Number(process.env.BENCH_VOICE_SPEAKERS ?? 3);
 const windowMs = Number(process.env.BENCH_VOICE_WINDOW_MS ?? 5_000);
@@ -51,63 +45,51 @@ function print(row: Row): void {
 }
 
 export async function run(): Promise<void> {
-  const id = Date.now().toString(36);
-  const name = `sb_bench_voice_${id}`;
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl(adminUrl, name), NATS_URL: natsUrl, NATS_STREAM: `BENCH_VOICE_${id}`, NATS_SUBJECT_PREFIX: `bench_voice_${id}`,
-    LOG_LEVEL: 'silent', REALTIME_PORT: '0', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+  const env = {
+    REALTIME_PORT: '0',
     // A socket per participant, and a few frames each while joining.
     REALTIME_MESSAGES_PER_SECOND: '1000', REALTIME_MESSAGE_BURST: '1000',
     VOICE_UDP_PORT_MIN: '23000', VOICE_UDP_PORT_MAX: '23999',
-  });
-  const app = await createApp(config);
-  const child = fork(join(__dirname, 'voice-clients.js'), [], { stdio: 'inherit' });
-  try {
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
-    const post = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as Record<string, string>;
-    };
-    const most = Math.max(...sizes);
-    console.log(`registering ${most} users …`);
-    const users: Record<string, string>[] = [];
-    for (let i = 0; i < most; i++) users.push(await post('/auth/register', { email: `v${i}-${id}@example.com`, username: `v${i}${id}`, password: 'bench-password-long' }));
-    const gateway = app.get(RealtimeGateway);
-    const voiceStats = () => gateway.stats().voice!;
+  };
+  await withBenchApp('voice', { env }, async ({ id, app, api }) => {
+    const child = fork(join(__dirname, 'voice-clients.js'), [], { stdio: 'inherit' });
+    try {
+      const post = (path: string, body: unknown, token?: string) => requestJson<Record<string, string>>(api, 'POST', path, { body, token });
+      const most = Math.max(...sizes);
+      console.log(`registering ${most} users …`);
+      const users: Record<string, string>[] = [];
+      for (let i = 0; i < most; i++) users.push(await post('/auth/register', { email: `v${i}-${id}@example.com`, username: `v${i}${id}`, password: 'bench-password-long' }));
+      const gateway = app.get(RealtimeGateway);
+      const voiceStats = () => gateway.stats().voice!;
 
-    console.log(`\nwerift SFU, ${speakers} speakers, ${windowMs / 1000} s windows (server process; participants in a child process)\n`);
-    console.log('participants  CPU ms/s  CPU %core  received pkt/s  forwarded pkt/s  join→first packet p50 / max (ms)');
-    for (const size of sizes) {
-      const members = users.slice(0, size);
-      const channel = await post('/channels', { type: 'voice', name: `bench-${size}`, members: members.slice(1).map((u) => u.userId) }, members[0]!.accessToken);
-      const tokens = members.map((u) => u.accessToken!);
-      const ready = await order(child, { type: 'join', port: gateway.port, channelId: channel.id!, speakers: tokens.slice(0, speakers), listeners: tokens.slice(speakers) });
-      if (ready.type !== 'ready') throw new Error('the participants did not join');
+      console.log(`\nwerift SFU, ${speakers} speakers, ${windowMs / 1000} s windows (server process; participants in a child process)\n`);
+      console.log('participants  CPU ms/s  CPU %core  received pkt/s  forwarded pkt/s  join→first packet p50 / max (ms)');
+      for (const size of sizes) {
+        const members = users.slice(0, size);
+        const channel = await post('/channels', { type: 'voice', name: `bench-${size}`, members: members.slice(1).map((u) => u.userId) }, members[0]!.accessToken);
+        const tokens = members.map((u) => u.accessToken!);
+        const ready = await order(child, { type: 'join', port: gateway.port, channelId: channel.id!, speakers: tokens.slice(0, speakers), listeners: tokens.slice(speakers) });
+        if (ready.type !== 'ready') throw new Error('the participants did not join');
 
-      const cpu = process.cpuUsage();
-      const before = voiceStats();
-      const started = performance.now();
-      await pause(windowMs);
-      const seconds = (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpu);
-      const after = voiceStats();
-      print({
-        participants: size,
-        cpuMsPerSecond: (used.user + used.system) / 1000 / seconds,
-        forwardedPerSecond: (after.forwardedPackets - before.forwardedPackets) / seconds,
-        receivedPerSecond: (after.receivedPackets - before.receivedPackets) / seconds,
-        firstPacket: summarize(ready.firstPacketMs),
-      });
-      await order(child, { type: 'leave' });
-      while (voiceStats().sessions > 0) await pause(50);
+        const cpu = process.cpuUsage();
+        const before = voiceStats();
+        const started = performance.now();
+        await pause(windowMs);
+        const seconds = (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpu);
+        const after = voiceStats();
+        print({
+          participants: size,
+          cpuMsPerSecond: (used.user + used.system) / 1000 / seconds,
+          forwardedPerSecond: (after.forwardedPackets - before.forwardedPackets) / seconds,
+          receivedPerSecond: (after.receivedPackets - before.receivedPackets) / seconds,
+          firstPacket: summarize(ready.firstPacketMs),
+        });
+        await order(child, { type: 'leave' });
+        while (voiceStats().sessions > 0) await pause(50);
+      }
+    } finally {
+      child.kill();
     }
-  } finally {
-    child.kill();
-    await app.get<Infrastructure>(INFRASTRUCTURE).nats?.jsm.streams.delete(config.NATS_STREAM).catch(() => undefined);
-    await app.close();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  }
+  });
 }
