@@ -27,6 +27,7 @@ export interface Arrival {
 const { host, port, path, count, subscribe } = workerData as Start;
 const CONTENT = Buffer.from('"content":"');
 const QUOTE = 0x22;
+const SUBSCRIBED = Buffer.from('"op":"subscribed"');
 
 /** Arrivals tagged `#<n>` (latency keys); other keys only counted, by their part before `@`. */
 const arrivals: Arrival[] = [];
@@ -102,7 +103,9 @@ function open(): Promise<Socket> {
         if (opcode === 0x9) socket.write(clientFrame(0xa, Buffer.from(payload)));
         else if (opcode === 0x1 && awaitingAnswer) {
           awaitingAnswer = false;
-          done(socket);
+          // Anything but `subscribed` (an error frame) would leave a client that never receives: say so.
+          if (payload.includes(SUBSCRIBED)) done(socket);
+          else reject(new Error(`subscribe refused: ${payload.toString()}`));
         } else if (opcode === 0x1) noteText(payload, at);
       }
       buffered = offset === buffered.length ? Buffer.alloc(0) : buffered.subarray(offset);
