@@ -45,7 +45,10 @@ async function join(order: JoinOrder): Promise<number[]> {
         const { peer } = await call(socket, order.channelId, { tone: false });
         peers.push(peer);
         while ((await peer.inbound()).packetsReceived === 0) {
-          if (performance.now() - started > HEARING_TIMEOUT_MS) throw new Error('a listener heard nothing within 60 s');
+          if (performance.now() - started > HEARING_TIMEOUT_MS) {
+            const { pc } = peer;
+            throw new Error(`a listener heard nothing within 60 s (ice ${pc.iceConnectionState}, connection ${pc.connectionState}, signaling ${pc.signalingState}, receivers ${pc.getReceivers().length}, inbound ${JSON.stringify(await peer.inbound())})`);
+          }
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         firstPacketMs.push(performance.now() - started);

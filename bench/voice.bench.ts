@@ -6,7 +6,7 @@
  * hears; and the time from `voice.join` to a listener's first inbound audio packet.
  * The app runs in this process on PostgreSQL + NATS, media on 127.0.0.1.
  * Settings: BENCH_VOICE_SIZES (10,25,50), BENCH_VOICE_SPEAKERS (3), BENCH_VOICE_WINDOW_MS (5000),
- * BENCH_DATABASE_URL, BENCH_NATS_URL.
+ * BENCH_LOG_LEVEL (silent: the app's log level), BENCH_DATABASE_URL, BENCH_NATS_URL.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -46,6 +46,7 @@ function print(row: Row): void {
 
 export async function run(): Promise<void> {
   const env = {
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     REALTIME_PORT: '0',
     // A socket per participant, and a few frames each while joining.
     REALTIME_MESSAGES_PER_SECOND: '1000', REALTIME_MESSAGE_BURST: '1000',
