@@ -1,5 +1,5 @@
 /**
- * `npm run gateway`: the realtime gateway alone, serving only websockets (REALTIME_PORT), for
+ * `npm run gateway`: the realtime gateway alone, serving websockets, `/health/live` and `/metrics` on REALTIME_PORT, for
  * scaling sockets apart from the API. It needs NATS: change notices, signals and presence reach
  * it from the app processes there (run those with REALTIME_ENABLED=false, or on another port).
  * It opens the database (for authorization and the access check) but runs no relay and no
@@ -16,13 +16,18 @@ import { PostgresCredentialStore } from '../adapters/auth/postgres-credential-st
 import { gatewayOf } from '../adapters/realtime/realtime.module';
 import { allProjections } from '../projections/all-projections';
 import { shutdownOnSignal } from '../adapters/shutdown-on-signal';
+import { PrometheusMetrics } from '../adapters/telemetry/prometheus-metrics';
+import { observeRealtime } from '../adapters/telemetry/realtime-metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   if (!config.NATS_URL) throw new Error('the standalone gateway needs NATS_URL: without NATS, change notices never leave the app process');
+  // Metrics first: instruments bind to the meter provider of the moment they are created.
+  const metrics = PrometheusMetrics.start(config.OTEL_SERVICE_NAME);
   const infrastructure = await openInfrastructure(config, allProjections, log);
-  const gateway = gatewayOf(infrastructure, await JoseTokenIssuer.fromConfig(config), new PostgresCredentialStore(infrastructure.database.db), log);
+  const gateway = gatewayOf(infrastructure, await JoseTokenIssuer.fromConfig(config), new PostgresCredentialStore(infrastructure.database.db), log, { scrapeMetrics: () => metrics.scrape() });
+  observeRealtime(gateway);
   try {
     await gateway.start();
   } catch (error) {

@@ -27,6 +27,7 @@ import { TopicAuthorizer } from './topic-authorizer';
 import { VoiceSignaling, type VoiceOptions } from './voice-signaling';
 import type { MediaServerStats } from '../media/media-server.port';
 import { tracedPush } from '../telemetry/push-tracing';
+import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/prometheus-metrics';
 
 export const REALTIME_PATH = '/realtime';
 
@@ -42,6 +43,8 @@ export interface RealtimeGatewayOptions {
   tokens: TokenIssuer;
   credentials: CredentialStore;
   log: Logger;
+  /** Prometheus text for `GET /metrics` on the gateway's port; the standalone gateway sets it. */
+  scrapeMetrics?: () => Promise<string>;
   /** Voice channels: signaling on these sockets and the media sessions behind them. */
   voice?: VoiceOptions;
 }
@@ -129,6 +132,7 @@ export class RealtimeGateway {
       .get('/health/live', (res) => {
         res.writeHeader('content-type', 'application/json').end('{"status":"ok"}');
       })
+      .get('/metrics', (res) => this.serveMetrics(res))
       .any('/*', (res) => respond(res, 'notFound', `websockets are served at ${REALTIME_PATH}`));
     const listenSocket = await new Promise<us_listen_socket | false>((resolve) => app.listen(config.REALTIME_HOST, config.REALTIME_PORT, resolve));
     if (!listenSocket) {
@@ -157,6 +161,25 @@ export class RealtimeGateway {
     this.app?.close();
     this.app = undefined;
     this.boundPort = undefined;
+  }
+
+  /** A standalone gateway has no API port: it serves its Prometheus metrics here (`scrapeMetrics`). */
+  private serveMetrics(res: HttpResponse): void {
+    const scrape = this.options.scrapeMetrics;
+    if (!scrape) return respond(res, 'notFound', 'metrics are served on the API port');
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    scrape().then(
+      (text) => {
+        if (!aborted) res.cork(() => res.writeHeader('content-type', PROMETHEUS_CONTENT_TYPE).end(text));
+      },
+      (error: unknown) => {
+        this.options.log.error({ err: error }, 'metrics scrape failed');
+        if (!aborted) res.cork(() => respond(res, 'internal', 'the metrics could not be collected'));
+      },
+    );
   }
 
   private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {

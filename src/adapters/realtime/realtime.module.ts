@@ -15,8 +15,17 @@ import { RealtimeGateway } from './realtime-gateway';
 import { CommandRunner } from '../../commands/command-runner';
 import { voiceOptionsOf } from './voice-options';
 
-/** `runner`: the app's command runner; a standalone gateway runs voice commands through one of its own. */
-export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner?: CommandRunner): RealtimeGateway {
+/**
+ * `runner`: the app's command runner; a standalone gateway runs voice commands through one of its own.
+ * `scrapeMetrics`: a standalone gateway serves its metrics on its own port.
+ */
+export function gatewayOf(
+  infrastructure: Infrastructure,
+  tokens: TokenIssuer,
+  credentials: CredentialStore,
+  log: Logger,
+  { runner, scrapeMetrics }: { runner?: CommandRunner; scrapeMetrics?: () => Promise<string> } = {},
+): RealtimeGateway {
   return new RealtimeGateway({
     config: infrastructure.config,
     db: infrastructure.database.db,
@@ -27,6 +36,7 @@ export function gatewayOf(infrastructure: Infrastructure, tokens: TokenIssuer, c
     credentials,
     log,
     voice: voiceOptionsOf(infrastructure, runner),
+    scrapeMetrics,
   });
 }
 
@@ -51,7 +61,7 @@ class RealtimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   providers: [
     {
       provide: RealtimeGateway,
-      useFactory: gatewayOf,
+      useFactory: (infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner: CommandRunner) => gatewayOf(infrastructure, tokens, credentials, log, { runner }),
       inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER, CommandRunner],
     },
     RealtimeLifecycle,
