@@ -18,7 +18,7 @@ import { observeHttpLatency } from './adapters/telemetry/http-metrics';
 export async function createApp(config: Config, options: AppOptions = {}, log: Logger = createLogger(config)): Promise<NestFastifyApplication> {
   // Before anything creates an instrument: instruments bind to the meter provider of their creation.
   PrometheusMetrics.start(config.OTEL_SERVICE_NAME);
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: config.TRUST_PROXY, requestIdHeader: 'x-request-id', genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log, options), adapter, {
     logger: config.LOG_LEVEL === 'silent' ? false : ['error', 'warn'],
     abortOnError: false,

@@ -27,6 +27,16 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Which proxies may set X-Forwarded-For (the client address that rate limits and sessions use):
+   * empty trusts none (the default: any client could claim any address), a number trusts that many
+   * hops, otherwise comma-separated addresses or CIDRs of the proxies.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .transform((value): boolean | number | string => (value === '' ? false : /^\d+$/.test(value) ? Number(value) : value)),
   /** PostgreSQL for read models, and for the event store unless EVENTSTORE_URL is set. */
   DATABASE_URL: optionalUrl,
   /** EventStoreDB/KurrentDB connection string (kurrentdb://… or esdb://…). */
