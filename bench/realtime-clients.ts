@@ -31,7 +31,8 @@ const SUBSCRIBED = Buffer.from('"op":"subscribed"');
 
 /** Arrivals tagged `#<n>` (latency keys); other keys only counted, by their part before `@`. */
 const arrivals: Arrival[] = [];
-const counts = new Map<string, number>();
+/** Per tag since the last report: how many arrived, and when the last one did. */
+const counts = new Map<string, { n: number; last: number }>();
 const sockets: Socket[] = [];
 
 function clientFrame(opcode: number, payload: Buffer): Buffer {
@@ -50,7 +51,10 @@ function noteText(payload: Buffer, at: number): void {
   const key = payload.toString('latin1', from, end);
   const tag = key.indexOf('@');
   if (tag < 0) arrivals.push({ key, at });
-  else counts.set(key.slice(0, tag), (counts.get(key.slice(0, tag)) ?? 0) + 1);
+  else {
+    const count = counts.get(key.slice(0, tag)) ?? { n: 0, last: 0 };
+    counts.set(key.slice(0, tag), { n: count.n + 1, last: at });
+  }
 }
 
 /** Opens one client; resolves after the upgrade (and the subscription's answer, if any). */
@@ -123,6 +127,7 @@ async function openAll(): Promise<void> {
 parentPort!.on('message', (message: string) => {
   if (message === 'report') {
     parentPort!.postMessage({ arrivals: arrivals.splice(0), counts: Object.fromEntries(counts) });
+    counts.clear();
   } else if (message === 'close') {
     for (const socket of sockets) socket.destroy();
     parentPort!.postMessage({ closed: true });

@@ -34,9 +34,10 @@ const TARGET_RATIO = 3;
 const now = () => performance.timeOrigin + performance.now();
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
+/** Latency arrivals, and per throughput tag how many arrived since the last report and when the last did. */
 interface Report {
   arrivals: Arrival[];
-  counts: Record<string, number>;
+  counts: Record<string, { n: number; last: number }>;
 }
 
 /** The subscribers of one phase, spread over a few worker threads. */
@@ -57,8 +58,10 @@ class Clients {
 
   async report(): Promise<Report> {
     const reports = await Promise.all(this.workers.map((worker) => ask<Report>(worker, 'report')));
-    const counts: Record<string, number> = {};
-    for (const report of reports) for (const [key, n] of Object.entries(report.counts)) counts[key] = (counts[key] ?? 0) + n;
+    const counts: Report['counts'] = {};
+    for (const report of reports) {
+      for (const [key, { n, last }] of Object.entries(report.counts)) counts[key] = { n: (counts[key]?.n ?? 0) + n, last: Math.max(counts[key]?.last ?? 0, last) };
+    }
     return { arrivals: reports.flatMap((report) => report.arrivals), counts };
   }
 
@@ -149,18 +152,25 @@ export async function run(): Promise<void> {
 
             // Throughput: notices straight onto the change bus, back to back, as fast as it takes them.
             const tag = `r${round}-${contender.label}`;
-            const started = performance.now();
+            const started = now();
             for (let i = 0; i < fanoutNotices; i++) {
               infrastructure.changes.publish([{ view: 'chat', key: channel.id!, type: 'ChatMessagePosted', data: { content: `${tag}@${i}` }, position: 0 }]);
               if (i % 20 === 19) await new Promise((r) => setImmediate(r));
             }
+            // Reports count what arrived since the previous one; the rate runs to the last arrival, not to the poll that saw it.
             let delivered = 0;
+            let lastArrival = started;
             const until = Date.now() + 60_000;
             while (delivered < fanoutNotices * subscribers && Date.now() < until) {
-              delivered += (await clients.report()).counts[tag] ?? 0;
+              const count = (await clients.report()).counts[tag];
+              if (count) {
+                delivered += count.n;
+                lastArrival = Math.max(lastArrival, count.last);
+              }
               await pause(10);
             }
-            throughput.get(contender.label)!.push(delivered / ((performance.now() - started) / 1000));
+            if (delivered !== fanoutNotices * subscribers) console.error(`${contender.label}: ${fanoutNotices * subscribers - delivered} of ${fanoutNotices * subscribers} throughput frames never arrived`);
+            throughput.get(contender.label)!.push(delivered / ((lastArrival - started) / 1000));
           } finally {
             await clients.close();
           }
