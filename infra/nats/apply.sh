@@ -2,7 +2,7 @@
 # Creates the EVENTS stream and one durable consumer per projection from the definitions beside
 # this script, with the nats CLI, where they do not exist yet. The app creates the same ones when
 # they are absent; apply these first to manage them yourself (say, num_replicas 3 in a cluster).
-#   infra/nats/apply.sh nats://nats:4222 users tickets chat roles customers
+#   infra/nats/apply.sh nats://nats:4222 users tickets chat voice roles customers projects
 # (npm run cli -- projections status lists the projections.)
 set -eu
 here=$(dirname "$0")
