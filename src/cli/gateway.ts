@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
   if (!config.NATS_URL) throw new Error('the standalone gateway needs NATS_URL: without NATS, change notices never leave the app process');
+  if (!config.DATABASE_URL) throw new Error('the standalone gateway needs DATABASE_URL: it authorizes against the read models the app writes there');
   // Metrics first: instruments bind to the meter provider of the moment they are created.
   const metrics = PrometheusMetrics.start(config.OTEL_SERVICE_NAME);
   const infrastructure = await openInfrastructure(config, allProjections, log);

@@ -1,17 +1,18 @@
 /**
  * The standalone gateway (`npm run gateway`, the built `dist/src/cli/gateway.js`) as operators run
- * it beside an app on the same PostgreSQL and NATS: it takes sockets with the app's tokens, serves
+ * it beside an app on the same PostgreSQL and NATS: it takes sockets with the app's tokens, pushes
+ * changes the app commits (two processes, one NATS), serves
  * its own health and Prometheus metrics on its port (it has no API port), and stops cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { bearer, http, registerUser, startTestApp, type TestApp } from '../support/app';
 import { ensureBuilt } from '../support/built-cli';
 import { waitUntil } from '../support/poll';
 import { TEST_NATS_URL } from '../support/services';
-import { connectRealtime } from '../support/ws-client';
+import { connectRealtime, subscribe } from '../support/ws-client';
 
 const GATEWAY = resolve(__dirname, '../../dist/src/cli/gateway.js');
 
@@ -55,9 +56,16 @@ describe('standalone realtime gateway (built, PostgreSQL + NATS)', () => {
     await t?.close();
   });
 
-  it('takes a socket with an app token, serves its metrics on its own port, and stops cleanly on SIGTERM', async () => {
+  it('takes a socket with an app token, pushes the app process\'s changes to it, serves its metrics on its own port, and stops cleanly on SIGTERM', async () => {
     const user = await registerUser(t.url);
     const client = await connectRealtime(port, user.accessToken);
+    // A change committed through the app process reaches this other process's socket over NATS, with its position.
+    const ticket = await http(t.url, 'POST', '/api/v1/tickets', { title: 'Across processes', message: 'first' }, bearer(user.accessToken));
+    expect(ticket.status).toBe(201);
+    const topic = `ticket:${ticket.body.id as string}`;
+    await subscribe(client, topic, { minPosition: ticket.body.position });
+    const reply = await http(t.url, 'POST', `/api/v1/tickets/${ticket.body.id as string}/messages`, { content: 'pushed from the other process' }, bearer(user.accessToken));
+    expect(await client.next((f) => f.topic === topic && f.type === 'TicketMessagePosted')).toMatchObject({ position: reply.body.position });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
