@@ -132,6 +132,9 @@ describe('projection admin endpoints (PostgreSQL + NATS JetStream)', () => {
   });
 
   it('answers 409 while another process rebuilds the projection, and empties nothing', async () => {
+    const channel = await http(t.url, 'POST', '/api/v1/channels', { name: 'kept' }, admin);
+    expect(channel.status).toBe(201);
+    await waitUntil(async () => (await t.database.db.selectFrom('channel_members').selectAll().execute()).length > 0, 10_000, 'the channel projected');
     const rows = await t.database.db.selectFrom('channel_members').selectAll().execute();
     // What a rebuild from the CLI on another machine leaves in the checkpoint table while it runs.
     await t.database.db.updateTable('projection_checkpoints').set({ status: 'rebuilding' }).where('name', '=', 'chat').execute();

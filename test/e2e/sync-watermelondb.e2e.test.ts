@@ -208,7 +208,10 @@ describe('WatermelonDB client ↔ sync endpoints (PostgreSQL + NATS JetStream)',
       expect(await each.records('projects')).toEqual([]);
       expect(await each.records('tasks')).toEqual([]);
     }
-    expect([mow.id, weed.id]).toHaveLength(2);
+    // The tablet never saw the tasks' deletion itself: the server deleted them with their project.
+    for (const task of [mow, weed]) {
+      expect((await t.infrastructure.store.readStream(`task-${task.id}`)).at(-1)).toMatchObject({ type: 'TaskDeleted', data: { cause: 'project_deleted' } });
+    }
     expect(syncErrors).toEqual([]);
   });
 });
