@@ -95,12 +95,7 @@ export class CommandRunner {
           })),
           folded.revision === -1 ? 'no_stream' : folded.revision,
         );
-        this.folded.set(target.stream, decider, {
-          revision: appended.revision,
-          position: appended.position,
-          state: events.reduce(decider.evolve, folded.state),
-          commands: new Map([...folded.commands, [context.commandId, appended]]),
-        });
+        this.folded.appended(target.stream, decider, folded, events, context.commandId, appended);
         return { id: target.id, ...appended };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

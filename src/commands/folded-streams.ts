@@ -4,6 +4,10 @@
  * revisions have no gaps, so a cached state at revision r plus the events after r is exact; a
  * stale entry is caught by the append's expected revision like any other race. Least recently
  * used streams are forgotten first.
+ *
+ * A stream's idempotency record is one map, kept and added to as the stream grows rather than
+ * copied per command. Earlier folds of the stream share it, so they may know of commands appended
+ * after them; that is harmless, as an entry is only ever added for events that are in the stream.
  */
 import type { Decider, DomainEvent } from '../domain/decider';
 import type { EventStore } from '../ports/event-store.port';
@@ -13,8 +17,8 @@ export interface FoldedStream<S> {
   revision: number;
   position: number;
   state: S;
-  /** The result of each command already in the stream, by command id: the idempotency record. */
-  commands: ReadonlyMap<string, { revision: number; position: number }>;
+  /** The result of each command already in the stream, by command id: the idempotency record (shared, see above). */
+  commands: Map<string, { revision: number; position: number }>;
 }
 
 export class FoldedStreams {
@@ -42,10 +46,25 @@ export class FoldedStreams {
     const base: FoldedStream<S> = this.get<S>(stream, decider) ?? { revision: -1, position: 0, state: decider.initialState(), commands: new Map() };
     const newer = await store.readStream(stream, { fromRevision: base.revision + 1 });
     if (newer.length === 0) return base;
-    const commands = new Map(base.commands);
+    const { commands } = base;
     for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
     const last = newer[newer.length - 1]!;
     const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
+    this.set(stream, decider, folded);
+    return folded;
+  }
+
+  /** After a successful append of `events` by command `commandId`: the stream folded on from `before`, and the command recorded. */
+  appended<E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<unknown, E, S>,
+    before: FoldedStream<S>,
+    events: readonly E[],
+    commandId: string,
+    at: { revision: number; position: number },
+  ): FoldedStream<S> {
+    before.commands.set(commandId, at);
+    const folded = { revision: at.revision, position: at.position, state: events.reduce(decider.evolve, before.state), commands: before.commands };
     this.set(stream, decider, folded);
     return folded;
   }

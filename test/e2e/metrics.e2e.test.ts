@@ -74,7 +74,7 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
         samples = await scrape();
         return value(samples, 'switchboard_projection_lag_positions', { projection: 'tickets' }) === 0 && (value(samples, 'switchboard_projection_checkpoint', { projection: 'tickets' }) ?? 0) >= position;
       },
-      10_000,
+      20_000, // the pipeline is read at most every 5 s (pipeline-metrics.ts): a few readings
       'the tickets projection caught up, as /metrics shows it',
     );
 

@@ -49,7 +49,7 @@ export class PushStreamReader {
 
   /** After an append: the stream folded on with the events just written, and the command recorded. */
   appended<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, stream: string, before: FoldedStream<S>, events: E[], commandId: string, at: { revision: number; position: number }): void {
-    this.cache.set(stream, decider, { ...at, state: events.reduce(decider.evolve, before.state), commands: new Map([...before.commands, [commandId, at]]) });
+    this.cache.appended(stream, decider, before, events, commandId, at);
   }
 
   private async fold<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, ids: readonly string[], streamOf: (id: string) => string, into: Map<string, FoldedStream<S>>): Promise<void> {
