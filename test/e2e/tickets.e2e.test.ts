@@ -1,6 +1,7 @@
 /** The support desk over HTTP on PostgreSQL + NATS: tickets, statuses, history and as-of from the log. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+import { apiOf, userWithRole } from '../support/customer-api';
 
 const ADMIN = { email: 'desk-admin@example.com', password: 'desk-admin-password' };
 
@@ -71,6 +72,67 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     for (const response of [await stranger.get(`/tickets/${id}`), await stranger.get(`/tickets/${id}/history`), await stranger.get(`/tickets/${id}?asOf=${encodeURIComponent(beforeAnswer)}`), await stranger.post(`/tickets/${id}/messages`, { content: 'hello?' })]) {
       expect(response.status).toBe(404);
     }
+  });
+
+  it('lets an auditor read every ticket and its history, and write in none', async () => {
+    const owner = as((await registerUser(t.url)).accessToken);
+    const opened = await owner.post('/tickets', { title: 'Audited', message: 'look at me' });
+    const auditor = await userWithRole(t, apiOf(t, admin.accessToken), 'auditor');
+    const listed = await auditor.api.get(`/tickets?limit=100&minPosition=${opened.body.position}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(opened.body.id);
+    const detail = await auditor.api.get(`/tickets/${opened.body.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ title: 'Audited', messageCount: 1 });
+    const history = await auditor.api.get(`/tickets/${opened.body.id}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toHaveLength(1);
+    for (const refused of [await auditor.api.post(`/tickets/${opened.body.id}/messages`, { content: 'hello' }), await auditor.api.post('/tickets', { title: 'Mine', message: 'x' })]) {
+      expect(refused.status).toBe(403);
+    }
+    // A guest holds neither tickets:read-own nor tickets:read-all.
+    expect((await (await userWithRole(t, apiOf(t, admin.accessToken), 'guest')).api.get('/tickets')).body).toMatchObject({ status: 403, detail: expect.stringContaining('tickets:read-all') });
+  });
+
+  it('acts on others\' tickets only with the permissions for it, as they are at the request', async () => {
+    const adminApi = apiOf(t, admin.accessToken);
+    const support = await userWithRole(t, adminApi, 'support');
+    const opened = await as((await registerUser(t.url)).accessToken).post('/tickets', { title: 'Roles at work', message: 'hi' });
+    const notes = `/tickets/${opened.body.id}/notes`;
+    expect((await support.api.post(notes, { content: 'first note' })).status).toBe(201);
+    try {
+      expect((await adminApi.patch('/admin/roles/support', { revoke: ['tickets:internal-notes'] })).status).toBe(200);
+      expect((await support.api.post(notes, { content: 'second note' })).body).toMatchObject({ status: 403, rule: 'OnlyStaffWriteInternalNotes' });
+      expect((await adminApi.patch('/admin/roles/support', { grant: ['tickets:internal-notes'], revoke: ['tickets:read-all'] })).status).toBe(200);
+      // Staff who do not read every ticket do not see this one, so cannot answer in it either.
+      expect((await support.api.post(`/tickets/${opened.body.id}/messages`, { content: 'answer' })).status).toBe(404);
+    } finally {
+      expect((await adminApi.patch('/admin/roles/support', { grant: ['tickets:read-all', 'tickets:internal-notes'] })).status).toBe(200);
+    }
+    expect((await support.api.post(`/tickets/${opened.body.id}/messages`, { content: 'answer' })).status).toBe(201);
+  });
+
+  it('answers as-of the latest moment exactly as the live detail, customer included', async () => {
+    const adminApi = apiOf(t, admin.accessToken);
+    const customerOf = async (name: string) => ((await adminApi.post('/customers', { name })).body as { id: string }).id;
+    const [first, second] = [await customerOf('First Customer'), await customerOf('Second Customer')];
+    const staff = as(admin.accessToken);
+    const opened = await staff.post('/tickets', { title: 'About a customer', message: 'they called', customerId: first });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    await staff.post(`/tickets/${id}/notes`, { content: 'a note' });
+    await staff.post(`/tickets/${id}/tags`, { add: ['billing'] });
+    const beforeLink = new Date().toISOString();
+    const linked = await staff.post(`/tickets/${id}/customer`, { customerId: second });
+    expect(linked.status).toBe(200);
+
+    expect((await staff.get(`/tickets/${id}?asOf=${encodeURIComponent(beforeLink)}`)).body.customerId).toBe(first);
+    const live = (await staff.get(`/tickets/${id}?minPosition=${linked.body.position}`)).body;
+    expect(live.customerId).toBe(second);
+    const { asOf, ...past } = (await staff.get(`/tickets/${id}?asOf=${encodeURIComponent(new Date().toISOString())}`)).body;
+    expect(asOf).toEqual(expect.any(String));
+    const { updatedAt: _updatedAt, revision: _revision, messages, ...fields } = live;
+    expect(past).toEqual({ ...fields, messages: messages.map(({ read: _read, ...m }: { read: boolean }) => m) });
   });
 
   it('lands 50 concurrent messages to one ticket, in one order, with nothing lost', async () => {

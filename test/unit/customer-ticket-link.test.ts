@@ -6,8 +6,8 @@ import { Actor, ticketDecider, TicketEvent } from '../../src/domain/tickets/tick
 const spec = deciderSpec(ticketDecider);
 const at = '2026-11-21T10:00:00.000Z';
 const ticketId = 't-1';
-const owner: Actor = { id: 'owner', staff: false };
-const staff: Actor = { id: 'agent', staff: true };
+const owner: Actor = { id: 'owner', readsAll: false, updatesAll: false, writesNotes: false };
+const staff: Actor = { id: 'agent', readsAll: true, updatesAll: true, writesNotes: true };
 const opened = (customerId?: string): TicketEvent[] => [
   { type: 'TicketOpened', data: { ticketId, ownerId: staff.id, title: 'Invoice', priority: 'normal', ...(customerId ? { customerId } : {}), at } },
   { type: 'TicketMessagePosted', data: { ticketId, messageId: 'm1', authorId: staff.id, byStaff: true, content: 'Called', at } },

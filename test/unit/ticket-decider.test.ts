@@ -8,9 +8,12 @@ import { fold } from '../../src/domain/decider';
 const spec = deciderSpec(ticketDecider);
 const at = '2026-11-21T10:00:00.000Z';
 const ticketId = 't-1';
-const owner: Actor = { id: 'owner', staff: false };
-const staff: Actor = { id: 'agent', staff: true };
-const stranger: Actor = { id: 'stranger', staff: false };
+const nothingMore = { readsAll: false, updatesAll: false, writesNotes: false };
+const owner: Actor = { id: 'owner', ...nothingMore };
+const staff: Actor = { id: 'agent', readsAll: true, updatesAll: true, writesNotes: true };
+const stranger: Actor = { id: 'stranger', ...nothingMore };
+/** Sees every ticket (an auditor), works none but their own. */
+const reader: Actor = { id: 'reader', ...nothingMore, readsAll: true };
 
 const opened: TicketEvent[] = [
   { type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Printer', priority: 'normal', at } },
@@ -28,16 +31,22 @@ describe('ticket decider', () => {
   describe('requested status changes follow the table, for every pair and every asker', () => {
     for (const from of TICKET_STATUSES) {
       for (const to of TICKET_STATUSES) {
-        for (const [who, actor] of [['owner', owner], ['staff', staff], ['stranger', stranger]] as const) {
+        for (const [who, actor] of [['owner', owner], ['staff', staff], ['reader', reader], ['stranger', stranger]] as const) {
           const allowed = TICKET_TRANSITIONS.requested[from][to];
           const expectation =
-            who === 'stranger' ? 'not found' : from === to ? 'nothing' : !allowed ? 'refused' : allowed === 'staff' && who === 'owner' ? 'forbidden' : 'changed';
+            who === 'stranger' ? 'not found'
+            : from === to ? 'nothing'
+            : !allowed ? 'refused'
+            : allowed === 'staff' && who !== 'staff' ? 'forbidden'
+            : who === 'reader' ? 'not theirs'
+            : 'changed';
           it(`${from} → ${to} asked by ${who}: ${expectation}`, () => {
             const when = spec.given(inStatus(from)).when({ type: 'ChangeTicketStatus', data: { ticketId, status: to, actor, at } });
             if (expectation === 'changed') when.then([{ type: 'TicketStatusChanged', data: { ticketId, from, to, by: actor.id, cause: 'request', at } }]);
             else if (expectation === 'nothing') when.then([]);
             else if (expectation === 'refused') when.thenFails('TicketStatusMovesAsTheTableSays');
             else if (expectation === 'forbidden') when.thenFails('OnlyStaffMoveTicketsThere');
+            else if (expectation === 'not theirs') when.thenFails('OnlyOwnersAndStaffActOnTickets');
             else when.thenFails('TicketsAreVisibleToOwnersAndStaff');
           });
         }
@@ -50,7 +59,7 @@ describe('ticket decider', () => {
       for (const [who, actor] of [['owner', owner], ['staff', staff]] as const) {
         const next = TICKET_TRANSITIONS.onMessage[who][status];
         it(`${who} writes in ${status}: ${next ? `moves to ${next}` : 'stays'}`, () => {
-          const posted: TicketEvent = { type: 'TicketMessagePosted', data: { ticketId, messageId: 'm2', authorId: actor.id, byStaff: actor.staff, content: 'hi', at } };
+          const posted: TicketEvent = { type: 'TicketMessagePosted', data: { ticketId, messageId: 'm2', authorId: actor.id, byStaff: actor.updatesAll, content: 'hi', at } };
           spec
             .given(inStatus(status))
             .when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm2', content: 'hi', actor, at } })
@@ -62,6 +71,10 @@ describe('ticket decider', () => {
       spec.given(inStatus('closed')).when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm2', content: 'hi', actor: owner, at } }).thenFails('ClosedTicketTakesNoMessages'));
     it('a stranger is told the ticket does not exist', () =>
       spec.given(opened).when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm2', content: 'hi', actor: stranger, at } }).thenFails('TicketsAreVisibleToOwnersAndStaff'));
+    it('one who reads every ticket but is not staff does not write in others\' tickets', () =>
+      spec.given(opened).when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm2', content: 'hi', actor: reader, at } }).thenFails('OnlyOwnersAndStaffActOnTickets'));
+    it('staff who do not read every ticket are told it does not exist', () =>
+      spec.given(opened).when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm2', content: 'hi', actor: { ...staff, readsAll: false }, at } }).thenFails('TicketsAreVisibleToOwnersAndStaff'));
     it('the same message twice is posted once', () =>
       spec.given(opened).when({ type: 'PostTicketMessage', data: { ticketId, messageId: 'm1', content: 'It jams', actor: owner, at } }).then([]));
   });
@@ -80,8 +93,11 @@ describe('ticket decider', () => {
   });
 
   describe('reading, assigning, priorities, tags and notes', () => {
-    it('marks messages read up to one of its messages', () =>
-      spec.given(opened).when({ type: 'MarkTicketRead', data: { ticketId, upToMessageId: 'm1', actor: staff, at } }).then([{ type: 'TicketMessagesRead', data: { ticketId, readerId: staff.id, upToMessageId: 'm1', at } }]));
+    it('marks messages read up to one of its messages, for anyone who sees the ticket', () => {
+      for (const actor of [staff, reader]) {
+        spec.given(opened).when({ type: 'MarkTicketRead', data: { ticketId, upToMessageId: 'm1', actor, at } }).then([{ type: 'TicketMessagesRead', data: { ticketId, readerId: actor.id, upToMessageId: 'm1', at } }]);
+      }
+    });
     it('refuses a read mark on a message of another ticket', () =>
       spec.given(opened).when({ type: 'MarkTicketRead', data: { ticketId, upToMessageId: 'elsewhere', actor: owner, at } }).thenFails('ReadMarksNameAMessageOfTheTicket'));
     it('lets staff assign, and not the owner', () => {
@@ -99,6 +115,10 @@ describe('ticket decider', () => {
       spec.given(opened).when({ type: 'AddTicketNote', data: { ticketId, noteId: 'n1', content: 'VIP', actor: staff, at } }).then([{ type: 'TicketNoteAdded', data: { ticketId, noteId: 'n1', authorId: staff.id, content: 'VIP', at } }]);
       spec.given(opened).when({ type: 'AddTicketNote', data: { ticketId, noteId: 'n1', content: 'x', actor: owner, at } }).thenFails('OnlyStaffWriteInternalNotes');
     });
+    it('takes the right to write notes, not only being staff', () =>
+      spec.given(opened).when({ type: 'AddTicketNote', data: { ticketId, noteId: 'n1', content: 'x', actor: { ...staff, writesNotes: false }, at } }).thenFails('OnlyStaffWriteInternalNotes'));
+    it('lets no one but staff assign, even one who reads every ticket', () =>
+      spec.given(opened).when({ type: 'AssignTicket', data: { ticketId, assigneeId: reader.id, actor: reader, at } }).thenFails('OnlyStaffAssignTickets'));
   });
 
   it('names every refusal with a rule', () => {

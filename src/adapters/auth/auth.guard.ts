@@ -7,11 +7,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Permission } from '../../domain/identity/permissions';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { problem } from '../http/problem-codes';
 import { ProblemException } from '../http/problem-details.filter';
-import { AuthenticatedUser, PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './authenticated-user';
+import { AuthenticatedUser, PermissionRequirement, PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './authenticated-user';
 
 const unauthenticated = (detail: string) =>
   new ProblemException(problem('unauthenticated', detail), { 'www-authenticate': 'Bearer realm="switchboard"' });
@@ -40,9 +39,11 @@ export class AuthGuard implements CanActivate {
     if (!access) throw unauthenticated('the session has ended or the account is deactivated');
     request.user = { id: claims.userId, sessionId: claims.sessionId, role: access.role, permissions: access.permissions, tokenExpiresAt: claims.expiresAt };
 
-    const required = this.reflector.getAllAndOverride<Permission[]>(REQUIRED_PERMISSIONS, targets) ?? [];
-    const missing = required.filter((permission) => !access.permissions.has(permission));
-    if (missing.length > 0) throw new ProblemException(problem('forbidden', `your role lacks ${missing.join(', ')}`));
+    const required = this.reflector.getAllAndOverride<PermissionRequirement | undefined>(REQUIRED_PERMISSIONS, targets);
+    if (!required) return true;
+    const missing = required.permissions.filter((permission) => !access.permissions.has(permission));
+    if (required.holds === 'all' && missing.length > 0) throw new ProblemException(problem('forbidden', `your role lacks ${missing.join(', ')}`));
+    if (required.holds === 'any' && missing.length === required.permissions.length) throw new ProblemException(problem('forbidden', `your role lacks one of ${missing.join(', ')}`));
     return true;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A support ticket (`ticket-<id>` streams): opened by a user with a first message, answered by
- * staff, moved through its statuses as TICKET_TRANSITIONS says. Someone who is neither the owner
- * nor staff is told the ticket does not exist, so that ticket ids cannot be probed.
+ * staff, moved through its statuses as TICKET_TRANSITIONS says. Someone who neither owns the ticket
+ * nor reads every ticket is told it does not exist, so that ticket ids cannot be probed.
  */
 import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
@@ -9,9 +9,15 @@ import { TICKET_TRANSITIONS, TicketPriority, TicketStatus } from './ticket-trans
 
 export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
 
+/** Who acts, and what their role lets them do beyond their own tickets. */
 export interface Actor {
   id: string;
-  staff: boolean;
+  /** Sees every ticket, not only their own. */
+  readsAll: boolean;
+  /** Is staff: works any ticket it sees (answers, moves, assigns, tags, links customers). */
+  updatesAll: boolean;
+  /** Writes internal notes. */
+  writesNotes: boolean;
 }
 
 export type TicketCommand =
@@ -92,16 +98,17 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
       const { messageId, title, message, priority, customerId } = command.data;
       return [
         { type: 'TicketOpened', data: { ticketId, ownerId: actor.id, title, priority, ...(customerId ? { customerId } : {}), at } },
-        { type: 'TicketMessagePosted', data: { ticketId, messageId, authorId: actor.id, byStaff: actor.staff, content: message, at } },
+        { type: 'TicketMessagePosted', data: { ticketId, messageId, authorId: actor.id, byStaff: actor.updatesAll, content: message, at } },
       ];
     }
     const ticket = visibleTo(state, actor);
     switch (command.type) {
       case 'PostTicketMessage': {
         if (ticket.status === 'closed') throw illegalState('ClosedTicketTakesNoMessages', 'reopen the ticket to write in it');
+        ownerOrStaff(ticket, actor);
         if (ticket.messageIds.has(command.data.messageId)) return [];
-        const posted: TicketEvent = { type: 'TicketMessagePosted', data: { ticketId, messageId: command.data.messageId, authorId: actor.id, byStaff: actor.staff, content: command.data.content, at } };
-        const writer = actor.staff ? 'staff' : 'owner';
+        const posted: TicketEvent = { type: 'TicketMessagePosted', data: { ticketId, messageId: command.data.messageId, authorId: actor.id, byStaff: actor.updatesAll, content: command.data.content, at } };
+        const writer = actor.updatesAll ? 'staff' : 'owner';
         const next = TICKET_TRANSITIONS.onMessage[writer][ticket.status];
         return next ? [posted, { type: 'TicketStatusChanged', data: { ticketId, from: ticket.status, to: next, by: actor.id, cause: 'message', at } }] : [posted];
       }
@@ -110,7 +117,8 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         if (to === ticket.status) return [];
         const asker = TICKET_TRANSITIONS.requested[ticket.status][to];
         if (!asker) throw illegalState('TicketStatusMovesAsTheTableSays', `a ticket does not go from ${ticket.status} to ${to}`);
-        if (asker === 'staff' && !actor.staff) throw forbidden('OnlyStaffMoveTicketsThere', `only staff move a ticket to ${to}`);
+        if (asker === 'staff' && !actor.updatesAll) throw forbidden('OnlyStaffMoveTicketsThere', `only staff move a ticket to ${to}`);
+        ownerOrStaff(ticket, actor);
         return [{ type: 'TicketStatusChanged', data: { ticketId, from: ticket.status, to, by: actor.id, cause: 'request', at } }];
       }
       case 'MarkTicketRead': {
@@ -136,7 +144,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         ];
       }
       case 'AddTicketNote':
-        staffOnly(actor, 'OnlyStaffWriteInternalNotes');
+        if (!actor.writesNotes) throw forbidden('OnlyStaffWriteInternalNotes', 'only staff write internal notes');
         return [{ type: 'TicketNoteAdded', data: { ticketId, noteId: command.data.noteId, authorId: actor.id, content: command.data.content, at } }];
       case 'LinkTicketToCustomer':
         staffOnly(actor, 'OnlyStaffLinkTicketsToCustomers');
@@ -148,12 +156,17 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
   },
 };
 
-/** Owners and staff see a ticket; to anyone else it does not exist. */
+/** Owners and those who read every ticket see a ticket; to anyone else it does not exist. */
 function visibleTo(state: TicketState, actor: Actor): Existing {
-  if (state.status === 'none' || (!actor.staff && state.ownerId !== actor.id)) throw notFound('TicketsAreVisibleToOwnersAndStaff', 'no such ticket');
+  if (state.status === 'none' || (!actor.readsAll && state.ownerId !== actor.id)) throw notFound('TicketsAreVisibleToOwnersAndStaff', 'no such ticket');
   return state;
 }
 
+/** Seeing a ticket is not writing in it: that takes its owner or staff. */
+function ownerOrStaff(ticket: Existing, actor: Actor): void {
+  if (!actor.updatesAll && ticket.ownerId !== actor.id) throw forbidden('OnlyOwnersAndStaffActOnTickets', 'only its owner and staff act on a ticket');
+}
+
 function staffOnly(actor: Actor, rule: string): void {
-  if (!actor.staff) throw forbidden(rule, 'only staff may do this');
+  if (!actor.updatesAll) throw forbidden(rule, 'only staff may do this');
 }

@@ -45,23 +45,28 @@ interface PastTicket {
   priority: string;
   assigneeId: string | null;
   tags: string[];
+  customerId: string | null;
   createdAt: Date;
   lastMessageAt: Date;
   messages: { id: string; kind: 'message' | 'note'; authorId: string; content: string; createdAt: Date }[];
 }
 
+/** What tickets.projection.ts makes of the same events, folded in memory: the same fields, the same times (each event's own `at`). */
 function evolvePast(ticket: PastTicket | null, event: RecordedEvent): PastTicket | null {
   const typed = event as unknown as TicketEvent;
   if (typed.type === 'TicketOpened') {
     const d = typed.data;
-    return { id: d.ticketId, ownerId: d.ownerId, title: d.title, status: 'open', priority: d.priority, assigneeId: null, tags: [], createdAt: event.recordedAt, lastMessageAt: event.recordedAt, messages: [] };
+    const at = new Date(d.at);
+    return { id: d.ticketId, ownerId: d.ownerId, title: d.title, status: 'open', priority: d.priority, assigneeId: null, tags: [], customerId: d.customerId ?? null, createdAt: at, lastMessageAt: at, messages: [] };
   }
   if (!ticket) return null;
   switch (typed.type) {
-    case 'TicketMessagePosted':
-      return { ...ticket, lastMessageAt: event.recordedAt, messages: [...ticket.messages, { id: typed.data.messageId, kind: 'message', authorId: typed.data.authorId, content: typed.data.content, createdAt: event.recordedAt }] };
+    case 'TicketMessagePosted': {
+      const at = new Date(typed.data.at);
+      return { ...ticket, lastMessageAt: at, messages: [...ticket.messages, { id: typed.data.messageId, kind: 'message', authorId: typed.data.authorId, content: typed.data.content, createdAt: at }] };
+    }
     case 'TicketNoteAdded':
-      return { ...ticket, messages: [...ticket.messages, { id: typed.data.noteId, kind: 'note', authorId: typed.data.authorId, content: typed.data.content, createdAt: event.recordedAt }] };
+      return { ...ticket, messages: [...ticket.messages, { id: typed.data.noteId, kind: 'note', authorId: typed.data.authorId, content: typed.data.content, createdAt: new Date(typed.data.at) }] };
     case 'TicketStatusChanged':
       return { ...ticket, status: typed.data.to };
     case 'TicketAssigned':
@@ -72,6 +77,8 @@ function evolvePast(ticket: PastTicket | null, event: RecordedEvent): PastTicket
       return { ...ticket, tags: [...ticket.tags, typed.data.tag] };
     case 'TicketUntagged':
       return { ...ticket, tags: ticket.tags.filter((t) => t !== typed.data.tag) };
+    case 'TicketCustomerLinked':
+      return { ...ticket, customerId: typed.data.customerId };
     default:
       return ticket;
   }
@@ -93,6 +100,7 @@ export async function ticketAsOf(store: EventStore, db: ReadModelDb, ticketId: s
     tags: past.tags,
     owner: profiles.get(past.ownerId) ?? { id: past.ownerId },
     assignee: past.assigneeId ? (profiles.get(past.assigneeId) ?? { id: past.assigneeId }) : null,
+    customerId: past.customerId,
     createdAt: past.createdAt,
     lastMessageAt: past.lastMessageAt,
     messageCount: past.messages.filter((m) => m.kind === 'message').length,

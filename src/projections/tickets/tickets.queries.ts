@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { ReadModelDb } from '../projection';
-import { decodeCursor, encodeCursor } from '../page-cursor';
+import { decodeCursor, pageOf } from '../page-cursor';
 import { SEARCH_CONFIG } from './tickets.projection';
 
 export interface TicketViewer {
@@ -60,11 +60,11 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
     const [at, id] = decodeCursor(query.cursor);
     select = select.where(sql<boolean>`(t.last_message_at, t.id) < (${at}, ${id}::uuid)`);
   }
-  const rows = await select.execute();
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
+  return pageOf(
+    await select.execute(),
+    query.limit,
+    (r) => [r.last_message_at, r.id],
+    (r) => ({
       id: r.id,
       ownerId: r.owner_id,
       title: r.title,
@@ -78,9 +78,8 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
       lastMessageAt: r.last_message_at,
       messageCount: r.message_count,
       unreadCount: r.unread_count,
-    })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.last_message_at, last.id) : null,
-  };
+    }),
+  );
 }
 
 /** The ticket with its messages (and notes, for staff) and everyone involved, in one statement; null when not visible. */
@@ -134,7 +133,8 @@ export async function ticketDetail(db: ReadModelDb, ticketId: string, viewer: Ti
       id: m.id,
       kind: m.internal ? 'note' : 'message',
       content: m.content,
-      createdAt: m.createdAt,
+      // Inside JSON, PostgreSQL writes timestamps its own way (`+00:00`); answer them like every other time.
+      createdAt: new Date(m.createdAt),
       author: profiles.get(m.authorId) ?? { id: m.authorId },
       read: Number(m.seq) <= Number(row.myRead?.readSeq ?? -1),
     })),

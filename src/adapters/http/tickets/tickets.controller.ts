@@ -1,6 +1,6 @@
 /**
  * /api/v1/tickets: the support desk's commands and queries. Who may do what is the decider's business,
- * told who is staff by the permissions the caller's role holds at this request.
+ * told what the caller may do by the permissions their role holds at this request.
  */
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -13,19 +13,25 @@ import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/projection
 import type { TicketViewer } from '../../../projections/tickets/tickets.queries';
 import { activeUsersHolding } from '../../../projections/roles/roles.queries';
 import { GetTicket, GetTicketHistory, ListTickets } from '../../../projections/tickets/tickets.query-handlers';
-import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/authenticated-user';
+import { AuthenticatedUser, CurrentUser, RequireAnyPermission, RequirePermission } from '../../auth/authenticated-user';
 import { CommandCtx } from '../command-context.decorator';
 import { problem } from '../problem-codes';
 import { ProblemException } from '../problem-details.filter';
 import { AssigneeBody, CustomerLinkBody, MessageBody, OpenTicketBody, PriorityBody, ReadBody, StatusBody, TagsBody, TicketListParams, TicketParams } from './tickets.schemas';
 
-const actorOf = (user: AuthenticatedUser): Actor => ({ id: user.id, staff: user.permissions.has('tickets:update-all') });
+const actorOf = ({ id, permissions }: AuthenticatedUser): Actor => ({
+  id,
+  readsAll: permissions.has('tickets:read-all'),
+  updatesAll: permissions.has('tickets:update-all'),
+  writesNotes: permissions.has('tickets:internal-notes'),
+});
 const viewerOf = (user: AuthenticatedUser): TicketViewer => ({ id: user.id, readsAll: user.permissions.has('tickets:read-all'), seesNotes: user.permissions.has('tickets:internal-notes') });
 const now = () => new Date().toISOString();
 
 @ApiTags('tickets')
 @ApiBearerAuth()
 @Controller('tickets')
+// Writing in tickets takes a role with tickets of its own; reading them, only reading (auditors read all).
 @RequirePermission('tickets:read-own')
 export class TicketsController {
   constructor(
@@ -51,17 +57,20 @@ export class TicketsController {
   }
 
   @Get()
+  @RequireAnyPermission('tickets:read-own', 'tickets:read-all')
   list(@Query() params: TicketListParams, @CurrentUser() user: AuthenticatedUser) {
     const { minPosition, ...query } = params;
     return this.queries.execute(new ListTickets(viewerOf(user), query, minPosition));
   }
 
   @Get(':id')
+  @RequireAnyPermission('tickets:read-own', 'tickets:read-all')
   get(@Param('id', ParseUUIDPipe) id: string, @Query() params: TicketParams, @CurrentUser() user: AuthenticatedUser) {
     return this.queries.execute(new GetTicket(viewerOf(user), id, params.asOf, params.minPosition));
   }
 
   @Get(':id/history')
+  @RequireAnyPermission('tickets:read-own', 'tickets:read-all')
   history(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
     return this.queries.execute(new GetTicketHistory(viewerOf(user), id));
   }
