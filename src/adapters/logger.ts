@@ -33,5 +33,5 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: De
   return pino({ level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: traceLogFields }, destination);
 }
 
-export const LOGGER = Symbol('Logger');
+export { LOGGER } from '../ports/logger.port';
 export type { Logger };

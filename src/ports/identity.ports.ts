@@ -69,7 +69,10 @@ export interface CredentialStore {
   listSessions(userId: string): Promise<SessionRecord[]>;
   /** Revokes a session and every refresh token of its family; false when it was not live. */
   revokeSession(sessionId: string, reason: string): Promise<boolean>;
-  revokeAllSessions(userId: string, reason: string): Promise<string[]>;
+  /** Revokes the session only when it is the user's own and live; false otherwise. */
+  revokeOwnSession(sessionId: string, userId: string, reason: string): Promise<boolean>;
+  /** Revokes every live session of the user but `exceptSessionId`, at once; returns their ids. */
+  revokeAllSessions(userId: string, reason: string, exceptSessionId?: string): Promise<string[]>;
   /**
    * The session is live and its user active: the check every authenticated request makes. Also
    * what the user's role may do now (from the roles view), so a role change counts at once.

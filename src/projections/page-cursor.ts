@@ -6,11 +6,17 @@ import { invalid } from '../domain/errors';
 
 export const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What encodeCursor writes for years 0000-9999, all of which PostgreSQL's timestamptz holds.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function decodeCursor(cursor: string): [Date, string] {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    // The query casts both (::uuid, timestamptz): anything PostgreSQL would refuse must stop here.
+    if (typeof at !== 'string' || !ISO_INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id)) throw new Error('bad cursor');
     const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    if (Number.isNaN(date.getTime()) || date.toISOString() !== at) throw new Error('bad cursor');
     return [date, id];
   } catch {
     throw invalid('CursorsComeFromAnEarlierPage', 'the cursor is not one this API gave out');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TestApp } from '../support/app';
 import { Api, checkEachPermission, loginAdmin, userWithRole } from '../support/customer-api';
 import { PERMISSIONS, ROLE_PERMISSIONS } from '../../src/domain/identity/permissions';
+import { CommandRunner } from '../../src/commands/command-runner';
 
 const ADMIN = { email: 'customers-admin@example.com', password: 'customers-admin-password' };
 const CUSTOMER_PERMISSIONS = PERMISSIONS.filter((p) => p.startsWith('customers:'));
@@ -116,6 +117,13 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     expect(seen).toEqual(newestFirst);
 
     expect((await support.api.get('/customers?cursor=bogus')).body).toMatchObject({ status: 422, rule: 'CursorsComeFromAnEarlierPage' });
+    // Well-formed JSON that PostgreSQL would refuse to cast (not a uuid; a date before 4713 BC): refused before the query.
+    const crafted = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+    for (const cursor of [crafted('2024-01-01T00:00:00.000Z', '-'.repeat(36)), crafted('-005000-01-01T00:00:00.000Z', randomUUID())]) {
+      const refused = await support.api.get(`/customers?cursor=${cursor}`);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ status: 422, code: 2003, rule: 'CursorsComeFromAnEarlierPage' });
+    }
     expect((await support.api.get('/customers?q=%40%40')).status).toBe(400);
     expect((await support.api.get('/customers?limit=101')).status).toBe(400);
   });
@@ -248,5 +256,23 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     for (const { call, route } of routes) expect((await call(plain.api)).status, `${route} as a user`).toBe(403);
     await checkEachPermission(admin, 'support', support.api, CUSTOMER_PERMISSIONS, routes);
     await admin.put('/admin/roles/support', { permissions: [...ROLE_PERMISSIONS.support] });
+  });
+});
+
+describe('customers on a draining node', () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('answers shuttingDown (4003) alike for a single command and for each item of a batch', async () => {
+    t = await startTestApp({ nats: false, env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
+    const { api } = await loginAdmin(t, ADMIN);
+    const created = await api.post('/customers', { name: 'Before the drain' });
+    expect(created.status).toBe(201);
+    await t.app.get(CommandRunner).drain();
+
+    const refused = await api.post('/customers', { name: 'During the drain' });
+    expect(refused.body).toMatchObject({ status: 503, code: 4003 });
+    const batch = await api.patch('/customers/batch', { items: [{ id: created.body.id, status: 'inactive' }] }, { 'idempotency-key': `drain-${randomUUID()}` });
+    expect(batch.body.items).toEqual([expect.objectContaining({ status: 503, code: 4003 })]);
   });
 });

@@ -155,6 +155,20 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
     secrets.push(fresh.body.accessToken, fresh.body.refreshToken);
   });
 
+  it('counts wrong current passwords at a password change towards the lockout, as at login', async () => {
+    const user = await registerUser(t.url);
+    secrets.push(user.password, user.accessToken, user.refreshToken);
+    const change = (currentPassword: string) => call(t.url, 'POST', '/api/v1/auth/password', { currentPassword, newPassword: 'a-guessers-new-password' }, bearer(user.accessToken));
+    for (let i = 0; i < 3; i++) expect((await change('wrong-password')).body).toMatchObject({ status: 401, code: 1002 });
+    const lockedOut = await change(user.password);
+    expect(lockedOut.status).toBe(429);
+    expect(lockedOut.body).toMatchObject({ code: 1004, rule: 'LockedAccountsWait' });
+    expect((await call(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password })).status).toBe(429);
+    const events = await t.infrastructure.store.readStream(`user-${user.userId}`);
+    expect(events.map((e) => e.type)).toContain('UserLockedOut');
+    expect(events.map((e) => e.type)).not.toContain('PasswordChanged');
+  });
+
   it('validates input with problem+json, and sends security headers', async () => {
     const bad = await call(t.url, 'POST', '/api/v1/auth/register', { email: 'not-an-email', username: 'x', password: 'short' });
     expect(bad.status).toBe(400);
@@ -193,6 +207,13 @@ describe('rate limits on authentication', () => {
     expect(attempts.map((a) => a.status)).toEqual([401, 401, 429]);
     expect(Number(attempts[2]!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(attempts[2]!.body).toMatchObject({ code: 5002 });
+  });
+
+  it('limits password changes like logins, per account', async () => {
+    const user = await registerUser(t.url);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await http(t.url, 'POST', '/api/v1/auth/password', { currentPassword: `guess-${i}-password`, newPassword: 'a-guessers-new-password' }, bearer(user.accessToken))).status);
+    expect(statuses).toEqual([401, 401, 429]);
   });
 
   it('answers 429 past the per-address limit, whatever the account', async () => {

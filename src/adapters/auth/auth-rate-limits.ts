@@ -1,4 +1,4 @@
-/** Per-address and per-account limits on login, register and refresh: 429 with Retry-After past them. */
+/** Per-address and per-account limits on login, register, refresh and password change: 429 with Retry-After past them. */
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config';
 import { RATE_LIMITER, RateLimiter } from '../../ports/identity.ports';
@@ -12,7 +12,7 @@ export class AuthRateLimits {
     @Inject(CONFIG) private readonly config: Pick<Config, 'AUTH_RATE_LIMIT_PER_IP' | 'AUTH_RATE_LIMIT_PER_ACCOUNT'>,
   ) {}
 
-  async check(action: 'login' | 'register' | 'refresh', ip: string, account?: string): Promise<void> {
+  async check(action: 'login' | 'register' | 'refresh' | 'password', ip: string, account?: string): Promise<void> {
     const waits = await Promise.all([
       this.limiter.hit(`${action}:ip:${ip}`, this.config.AUTH_RATE_LIMIT_PER_IP),
       account === undefined ? 0 : this.limiter.hit(`${action}:account:${account.toLowerCase()}`, this.config.AUTH_RATE_LIMIT_PER_ACCOUNT),

@@ -129,23 +129,33 @@ export class PostgresCredentialStore implements CredentialStore {
   }
 
   async revokeSession(sessionId: string, reason: string): Promise<boolean> {
-    const revoked = await this.db
+    return this.revokeLive(sessionId, reason);
+  }
+
+  async revokeOwnSession(sessionId: string, userId: string, reason: string): Promise<boolean> {
+    return this.revokeLive(sessionId, reason, userId);
+  }
+
+  private async revokeLive(sessionId: string, reason: string, ownerId?: string): Promise<boolean> {
+    let revoke = this.db
       .updateTable('auth_sessions')
       .set({ revoked_at: sql`now()`, revoked_reason: reason })
       .where('id', '=', sessionId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    // A user revokes only what listSessions shows them: their own sessions, not yet expired.
+    if (ownerId) revoke = revoke.where('user_id', '=', ownerId).where('expires_at', '>', sql<Date>`now()`);
+    const revoked = await revoke.executeTakeFirst();
     return Number(revoked.numUpdatedRows) > 0;
   }
 
-  async revokeAllSessions(userId: string, reason: string): Promise<string[]> {
-    const rows = await this.db
+  async revokeAllSessions(userId: string, reason: string, exceptSessionId?: string): Promise<string[]> {
+    let revoke = this.db
       .updateTable('auth_sessions')
       .set({ revoked_at: sql`now()`, revoked_reason: reason })
       .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .returning('id')
-      .execute();
+      .where('revoked_at', 'is', null);
+    if (exceptSessionId) revoke = revoke.where('id', '!=', exceptSessionId);
+    const rows = await revoke.returning('id').execute();
     return rows.map((r) => r.id);
   }
 

@@ -40,7 +40,6 @@ const statusProblems: Record<number, Parameters<typeof problem>[0]> = {
   413: 'payloadTooLarge',
   415: 'unsupportedMediaType',
   429: 'rateLimited',
-  503: 'notReady',
 };
 
 /** The problem a domain error answers with: for a whole request here, and for each item of a batch. */
@@ -109,6 +108,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Nest wraps Fastify's body-parsing errors in a bare HttpException; its own 400s are subclasses.
     if (status === 400 && exception.constructor === HttpException) return problem('malformedBody', detail);
     if (name) return problem(name, detail);
+    // The only 503 raised as an HttpException is the command runner refusing work while it drains;
+    // not-ready and not-caught-up answers are raised as their own problems above.
     if (status === 503) return problem('shuttingDown', detail);
     return { ...problem(status >= 500 ? 'internal' : 'validationFailed', detail), status };
   }

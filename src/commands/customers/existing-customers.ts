@@ -6,6 +6,10 @@
 import { customerDecider, customerStream } from '../../domain/customers/customer.decider';
 import type { ReadModelDb } from '../../projections/projection';
 import type { CommandRunner } from '../command-runner';
+import { mapConcurrently } from '../map-concurrently';
+
+/** Log reads in flight at once for the customers the view does not know yet (a request names up to 500). */
+const LOOKUPS_IN_FLIGHT = 16;
 
 export async function customerExists(runner: CommandRunner, customerId: string): Promise<boolean> {
   return (await runner.current(customerDecider, customerStream(customerId))).phase === 'existing';
@@ -18,6 +22,6 @@ export async function unknownCustomers(db: ReadModelDb, runner: CommandRunner, c
   const known = await db.selectFrom('customers').select('id').where('id', 'in', unique).where('deleted_at', 'is', null).execute();
   const seen = new Set(known.map((row) => row.id));
   const unseen = unique.filter((id) => !seen.has(id));
-  const exists = await Promise.all(unseen.map((id) => customerExists(runner, id)));
+  const exists = await mapConcurrently(unseen, LOOKUPS_IN_FLIGHT, (id) => customerExists(runner, id));
   return unseen.filter((_, i) => !exists[i]);
 }

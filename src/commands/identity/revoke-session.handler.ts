@@ -5,6 +5,7 @@ import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { notFound } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
 import { CommandRunner } from '../command-runner';
+import type { CommandContext } from '../command-context';
 import { RevokeSession } from './identity.commands';
 
 @CommandHandler(RevokeSession)
@@ -16,25 +17,19 @@ export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {
   ) {}
 
   async execute({ target, context }: RevokeSession): Promise<void> {
-    let session: { sessionId: string; userId: string } | null;
-    let reason: 'logout' | 'revoked-by-user';
     if ('refreshToken' in target) {
-      session = await this.credentials.findSessionByRefreshToken(this.tokens.hashRefreshToken(target.refreshToken));
-      reason = 'logout';
-      if (!session) return; // logging out with an unknown token changes nothing, and says nothing
-    } else {
-      const mine = await this.credentials.listSessions(target.userId);
-      session = mine.some((s) => s.id === target.sessionId) ? { sessionId: target.sessionId, userId: target.userId } : null;
-      reason = 'revoked-by-user';
-      if (!session) throw notFound('OnlyOwnLiveSessionsAreRevoked', 'no such session');
+      const session = await this.credentials.findSessionByRefreshToken(this.tokens.hashRefreshToken(target.refreshToken));
+      // Logging out with an unknown token changes nothing, and says nothing.
+      if (session && (await this.credentials.revokeSession(session.sessionId, 'logout'))) await this.record(session.userId, session.sessionId, 'logout', context);
+      return;
     }
-    if (await this.credentials.revokeSession(session.sessionId, reason)) {
-      await this.runner.run(
-        userDecider,
-        { id: session.userId, stream: userStream(session.userId) },
-        { type: 'RevokeSession', data: { userId: session.userId, sessionId: session.sessionId, reason, at: new Date().toISOString() } },
-        context,
-      );
+    if (!(await this.credentials.revokeOwnSession(target.sessionId, target.userId, 'revoked-by-user'))) {
+      throw notFound('OnlyOwnLiveSessionsAreRevoked', 'no such session');
     }
+    await this.record(target.userId, target.sessionId, 'revoked-by-user', context);
+  }
+
+  private async record(userId: string, sessionId: string, reason: 'logout' | 'revoked-by-user', context: CommandContext): Promise<void> {
+    await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'RevokeSession', data: { userId, sessionId, reason, at: new Date().toISOString() } }, context);
   }
 }

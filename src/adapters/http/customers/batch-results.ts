@@ -6,7 +6,6 @@
 import { HttpException } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { DomainError } from '../../../domain/errors';
-import { WrongExpectedRevisionError } from '../../../ports/event-store.port';
 import type { CustomerBatchOutcome } from '../../../commands/customers/batch-update-customers.handler';
 import type { Logger } from '../../logger';
 import { problem, ProblemDetails } from '../problem-codes';
@@ -30,7 +29,6 @@ export function itemResult(outcome: CustomerBatchOutcome, log: Logger): BatchIte
   if ('result' in outcome) return { index, id, status: 200, revision: outcome.result.revision, position: outcome.result.position };
   const { error } = outcome;
   if (error instanceof DomainError) return failedItem(index, id, domainProblem(error));
-  if (error instanceof WrongExpectedRevisionError) return failedItem(index, id, problem('concurrencyConflict', 'The customer changed while the item ran; read it again and retry.'));
   if (error instanceof HttpException && error.getStatus() === 503) return failedItem(index, id, problem('shuttingDown', error.message));
   log.error({ err: error, customerId: id }, 'batch item failed');
   return failedItem(index, id, problem('internal', 'Something went wrong on our side; it has been logged.'));
