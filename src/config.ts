@@ -122,6 +122,12 @@ export const configSchema = z.object({
     .default('127.0.0.1')
     .transform((value) => value.trim() || undefined)
     .pipe(z.union([z.ipv4(), z.ipv6()]).optional()),
+  /** Private remote ranges voice media may reach when not loopback-only, comma-separated CIDRs (none by default). */
+  VOICE_ICE_ALLOWED_REMOTE_CIDRS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()]))),
   /** The UDP ports media may use (one per participant's session), inclusive. */
   VOICE_UDP_PORT_MIN: z.coerce.number().int().min(1024).max(65535).default(40_000),
   VOICE_UDP_PORT_MAX: z.coerce.number().int().min(1024).max(65535).default(49_999),

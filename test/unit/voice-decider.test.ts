@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { deciderSpec } from '../support/decider-spec';
 import { fold } from '../../src/domain/decider';
 import { channelDecider, ChannelEvent, ChannelState } from '../../src/domain/chat/channel.decider';
-import { VoiceChannelEvent, voiceChannelDecider, type VoiceLeaveReason } from '../../src/domain/voice/voice-channel.decider';
+import { REPLACED_SESSION_RULE, VoiceChannelEvent, voiceChannelDecider, type VoiceLeaveReason } from '../../src/domain/voice/voice-channel.decider';
 
 const at = '2026-11-21T10:00:00.000Z';
 const channelId = 'c1';
@@ -80,6 +80,11 @@ describe('voice channel decider', () => {
       spec.given([joined(member.id)]).when({ type: 'LeaveVoiceChannel', data: { channelId, userId: member.id, reason: 'switched', at } }).then([left(member.id, 'switched')]);
       spec.given([]).when({ type: 'LeaveVoiceChannel', data: { channelId, userId: member.id, reason: 'left', at } }).then([]);
     });
+    it('leaves only with the current session: a replaced connection leaving records nothing', () => {
+      const leave = (sessionId: string) => ({ type: 'LeaveVoiceChannel' as const, data: { channelId, userId: member.id, sessionId, reason: 'left' as const, at } });
+      spec.given([joined(member.id)]).when(leave(`s-${member.id}`)).then([left(member.id, 'left')]);
+      spec.given([joined(member.id), joined(member.id, 'newer')]).when(leave(`s-${member.id}`)).then([]);
+    });
     it('ends only the session whose connection went away, or lost access', () => {
       const end = (sessionId: string, reason: 'timed_out' | 'access_revoked' = 'timed_out') => ({ type: 'EndVoiceSession' as const, data: { channelId, userId: member.id, sessionId, reason, at } });
       spec.given([joined(member.id)]).when(end(`s-${member.id}`)).then([left(member.id, 'timed_out', null)]);
@@ -90,8 +95,8 @@ describe('voice channel decider', () => {
   });
 
   describe('muting and deafening oneself', () => {
-    const selfMute = (muted: boolean) => ({ type: 'SetSelfMute' as const, data: { channelId, userId: member.id, muted, at } });
-    const selfDeafen = (deafened: boolean) => ({ type: 'SetSelfDeafen' as const, data: { channelId, userId: member.id, deafened, at } });
+    const selfMute = (muted: boolean, sessionId = `s-${member.id}`) => ({ type: 'SetSelfMute' as const, data: { channelId, userId: member.id, sessionId, muted, at } });
+    const selfDeafen = (deafened: boolean, sessionId = `s-${member.id}`) => ({ type: 'SetSelfDeafen' as const, data: { channelId, userId: member.id, sessionId, deafened, at } });
     it('records a change, and nothing when unchanged', () => {
       spec.given([joined(member.id)]).when(selfMute(true)).then([{ type: 'VoiceSelfMuteChanged', data: { channelId, userId: member.id, muted: true, at } }]);
       spec.given([joined(member.id)]).when(selfMute(false)).then([]);
@@ -103,7 +108,11 @@ describe('voice channel decider', () => {
       spec.given([]).when(selfDeafen(true)).thenFails('OnlyParticipantsDeafenThemselves');
     });
     it('starts unmuted at each join', () =>
-      spec.given([joined(member.id), { type: 'VoiceSelfMuteChanged', data: { channelId, userId: member.id, muted: true, at } }, joined(member.id, 's2')]).when(selfMute(false)).then([]));
+      spec.given([joined(member.id), { type: 'VoiceSelfMuteChanged', data: { channelId, userId: member.id, muted: true, at } }, joined(member.id, 's2')]).when(selfMute(false, 's2')).then([]));
+    it('is refused from a session another connection replaced', () => {
+      spec.given([joined(member.id), joined(member.id, 'newer')]).when(selfMute(true)).thenFails(REPLACED_SESSION_RULE);
+      spec.given([joined(member.id), joined(member.id, 'newer')]).when(selfDeafen(true)).thenFails(REPLACED_SESSION_RULE);
+    });
   });
 
   describe('moderation', () => {

@@ -12,6 +12,8 @@ export interface MediaServerConfig {
   iceAddresses: readonly string[];
   /** The local address the UDP sockets bind to; unset binds every interface. */
   bindAddress?: string;
+  /** Private remote ranges media may be checked with, when not loopback-only (e.g. `10.0.0.0/8` for clients on the LAN). */
+  allowedRemoteCidrs?: readonly string[];
   /** Inclusive UDP port range for media. */
   portRange: readonly [number, number];
   /** How many speakers of a room are forwarded at once: the loudest ones. */

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { DomainError } from '../../domain/errors';
-import type { VoiceChannelEvent } from '../../domain/voice/voice-channel.decider';
+import { REPLACED_SESSION_RULE, type VoiceChannelEvent } from '../../domain/voice/voice-channel.decider';
 import { derivedId, newCommandContext, type CommandContext } from '../../commands/command-context';
 import { KeyedLanes } from '../../commands/keyed-lanes';
 import type { VoiceCommands, VoiceRequest } from '../../commands/voice/voice-commands';
@@ -18,10 +18,12 @@ import type { ReadModelDb } from '../../projections/projection';
 import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/projection-progress';
 import { voiceProjection } from '../../projections/voice/voice.projection';
 import { voiceChannelView, type VoiceSessionRow } from '../../projections/voice/voice.queries';
-import { InvalidSdpError, NegotiationError, type MediaServer, type MediaServerStats, type MediaServerListener, type MediaSession } from '../media/media-server.port';
+import { InvalidSdpError, NegotiationError, type MediaServer, type MediaServerStats, type MediaServerListener } from '../media/media-server.port';
+import { domainProblem } from '../http/problem-details.filter';
 import type { PresenceTracker } from './presence';
 import { errorCodes, errorFrame, type ErrorCode, type ServerFrame } from './realtime.frames';
 import { sendFrame, type Socket, type SocketState } from './socket-state';
+import { VoiceConnections, type VoiceConnection } from './voice-connections';
 import { voiceChannelOf, voiceTopic, type VoiceClientFrame } from './voice-frames';
 import { VoiceGhostReaper } from './voice-ghosts';
 import { voicePushOf } from './voice-pushes';
@@ -41,34 +43,14 @@ export interface VoiceSignalingOptions extends VoiceOptions {
   log: Logger;
 }
 
-/** A socket's voice session. */
-interface VoiceConnection {
-  ws: Socket;
-  userId: string;
-  channelId: string;
-  sessionId: string;
-  media: MediaSession;
-  muted: boolean;
-  deafened: boolean;
-  serverMuted: boolean;
-}
-
-const CODES: Record<DomainError['kind'], ErrorCode> = {
-  validation: errorCodes.ruleViolated,
-  not_found: errorCodes.notFound,
-  illegal_state: errorCodes.illegalState,
-  conflict: errorCodes.conflict,
-  precondition_failed: errorCodes.conflict,
-  forbidden: errorCodes.forbidden,
-  unauthenticated: errorCodes.unauthenticated,
-  locked: errorCodes.rateLimited,
-};
+/** A refusal carries the code the HTTP API answers the same domain error with. */
+// ErrorCode lists the codes the gateway itself sends; a domain error may carry any problem code.
+const codeOf = (error: DomainError) => domainProblem(error).code as ErrorCode;
 
 const now = () => new Date().toISOString();
 
 export class VoiceSignaling {
-  /** By socket id. */
-  private readonly connections = new Map<number, VoiceConnection>();
+  private readonly connections = new VoiceConnections();
   private readonly lanes = new KeyedLanes();
   private readonly ghosts: VoiceGhostReaper;
   private media?: MediaServer;
@@ -79,7 +61,7 @@ export class VoiceSignaling {
       db: options.db,
       presence: options.presence,
       log: options.log,
-      hostedHere: (session) => [...this.connections.values()].some((c) => c.sessionId === session.sessionId),
+      hostedHere: (session) => this.connections.hosts(session.sessionId),
       end: (session) => this.endSession(session, 'timed_out'),
     });
   }
@@ -107,7 +89,7 @@ export class VoiceSignaling {
   handle(ws: Socket, frame: VoiceClientFrame): Promise<void> {
     const state = ws.getUserData();
     return this.lanes.run(String(state.id), () => this.handleInTurn(ws, frame)).catch((error: unknown) => {
-      if (error instanceof DomainError) return sendFrame(ws, errorFrame(CODES[error.kind], error.message, this.topicOf(state)));
+      if (error instanceof DomainError) return sendFrame(ws, errorFrame(codeOf(error), error.message, this.topicOf(state)));
       if (error instanceof NegotiationError) return sendFrame(ws, errorFrame(errorCodes.illegalState, error.message, this.topicOf(state)));
       if (error instanceof InvalidSdpError) return sendFrame(ws, errorFrame(errorCodes.invalidFrame, `the SDP could not be applied: ${error.message}`, this.topicOf(state)));
       throw error;
@@ -116,9 +98,8 @@ export class VoiceSignaling {
 
   /** The socket closed: its media goes now, its place in the channel after the grace period. */
   socketClosed(state: SocketState): void {
-    const connection = this.connections.get(state.id);
+    const connection = this.connections.remove(state.id);
     if (!connection) return;
-    this.connections.delete(state.id);
     void connection.media.close();
     const { channelId, userId, sessionId } = connection;
     this.ghosts.lost({ channelId, userId, sessionId });
@@ -131,7 +112,7 @@ export class VoiceSignaling {
       this.applyToSessions(change);
     } else if (change.view === 'chat' && (change.type === 'ChannelMemberRemoved' || change.type === 'ChannelDeleted')) {
       const userId = change.type === 'ChannelMemberRemoved' ? (change.data as { userId?: string }).userId : undefined;
-      for (const connection of this.hosted(change.key, userId)) {
+      for (const connection of this.connections.inChannel(change.key, userId)) {
         this.hangUp(connection, 'access_revoked');
         this.endSession(connection, 'access_revoked').catch((error: unknown) => this.options.log.warn({ err: error, channelId: connection.channelId }, 'could not end a voice session whose access was revoked'));
       }
@@ -145,9 +126,12 @@ export class VoiceSignaling {
     const connection = this.connections.get(state.id);
     if (!connection) return sendFrame(ws, errorFrame(errorCodes.illegalState, 'join a voice channel first'));
     switch (frame.op) {
-      case 'voice.leave':
-        await this.command(connection, { type: 'LeaveVoiceChannel', data: { channelId: connection.channelId, userId: connection.userId, reason: 'left', at: now() } });
+      case 'voice.leave': {
+        // From a replaced session this records nothing, and the user's new session stays.
+        const { channelId, userId, sessionId } = connection;
+        await this.command(connection, { type: 'LeaveVoiceChannel', data: { channelId, userId, sessionId, reason: 'left', at: now() } });
         return this.hangUp(connection, 'left');
+      }
       case 'voice.offer':
         return sendFrame(ws, { op: 'voice.answer', sdp: await connection.media.answer(frame.sdp) });
       case 'voice.answer':
@@ -163,15 +147,20 @@ export class VoiceSignaling {
     }
   }
 
-  /** Silenced (or deafened) at once, recorded after: the event tells everyone. */
+  /** Recorded first (the event tells everyone), applied to the media once recorded: a refusal changes nothing. */
   private async setSelf(connection: VoiceConnection, change: { muted: boolean } | { deafened: boolean }): Promise<void> {
+    const { channelId, userId, sessionId } = connection;
+    const request: VoiceRequest =
+      'muted' in change ? { type: 'SetSelfMute', data: { channelId, userId, sessionId, muted: change.muted, at: now() } } : { type: 'SetSelfDeafen', data: { channelId, userId, sessionId, deafened: change.deafened, at: now() } };
+    try {
+      await this.command(connection, request);
+    } catch (error) {
+      // Another connection took the session over: this one is stale, whatever the notice says later.
+      if (error instanceof DomainError && error.rule === REPLACED_SESSION_RULE) return this.hangUp(connection, 'replaced');
+      throw error;
+    }
     Object.assign(connection, change);
     this.applyFlags(connection);
-    const { channelId, userId } = connection;
-    await this.command(
-      connection,
-      'muted' in change ? { type: 'SetSelfMute', data: { channelId, userId, muted: change.muted, at: now() } } : { type: 'SetSelfDeafen', data: { channelId, userId, deafened: change.deafened, at: now() } },
-    );
   }
 
   private async join(ws: Socket, channelId: string): Promise<void> {
@@ -187,7 +176,7 @@ export class VoiceSignaling {
     try {
       result = await this.options.commands.execute({ type: 'JoinVoiceChannel', data: { channelId, userId, sessionId, at: now() } }, context, previous?.channelId);
     } catch (error) {
-      if (error instanceof DomainError) return sendFrame(ws, errorFrame(CODES[error.kind], error.message, voiceTopic(channelId)));
+      if (error instanceof DomainError) return sendFrame(ws, errorFrame(codeOf(error), error.message, voiceTopic(channelId)));
       throw error;
     }
     if (previous) this.hangUp(previous, previous.channelId === channelId ? 'replaced' : 'switched');
@@ -199,7 +188,7 @@ export class VoiceSignaling {
       return this.ghosts.lost(session);
     }
     const connection: VoiceConnection = { ws, ...session, media, muted: false, deafened: false, serverMuted: false };
-    this.connections.set(state.id, connection);
+    this.connections.add(state.id, connection);
     ws.subscribe(voiceChannelOf(channelId));
     const roster = await this.rosterAt(channelId, result.position);
     connection.serverMuted = roster.participants.find((p) => p.userId === userId)?.serverMuted ?? false;
@@ -221,7 +210,7 @@ export class VoiceSignaling {
   private applyToSessions(change: ChangeNotice): void {
     const type = change.type as VoiceChannelEvent['type'];
     const data = change.data as { userId?: string; sessionId?: string; muted?: boolean };
-    for (const connection of this.hosted(change.key, data.userId)) {
+    for (const connection of this.connections.inChannel(change.key, data.userId)) {
       if (type === 'VoiceParticipantLeft' && data.sessionId === connection.sessionId) this.hangUp(connection, (change.data as { reason: string }).reason);
       // Joined again from another connection: this one's session was replaced.
       if (type === 'VoiceParticipantJoined' && data.sessionId !== connection.sessionId) this.hangUp(connection, 'replaced');
@@ -232,10 +221,6 @@ export class VoiceSignaling {
     }
   }
 
-  private hosted(channelId: string, userId?: string): VoiceConnection[] {
-    return [...this.connections.values()].filter((c) => c.channelId === channelId && (userId === undefined || c.userId === userId));
-  }
-
   private applyFlags(connection: VoiceConnection): void {
     connection.media.setSending(!connection.muted && !connection.deafened && !connection.serverMuted);
     connection.media.setReceiving(!connection.deafened);
@@ -244,8 +229,7 @@ export class VoiceSignaling {
   /** Ends this instance's part of a session: media, pushes, and tells the client why. */
   private hangUp(connection: VoiceConnection, reason: string): void {
     const state = connection.ws.getUserData();
-    if (this.connections.get(state.id) !== connection) return;
-    this.connections.delete(state.id);
+    if (!this.connections.remove(state.id, connection)) return;
     void connection.media.close();
     if (state.closed) return;
     connection.ws.unsubscribe(voiceChannelOf(connection.channelId));

@@ -31,11 +31,16 @@ export type VoiceLeaveReason = 'left' | 'switched' | 'disconnected' | 'timed_out
 
 export type VoiceChannelCommand =
   | { type: 'JoinVoiceChannel'; data: { channelId: string; userId: string; sessionId: string; channel: ChannelState; at: string } }
-  | { type: 'LeaveVoiceChannel'; data: { channelId: string; userId: string; reason: 'left' | 'switched'; at: string } }
+  /**
+   * `sessionId`: the leaving connection's session; a leave from a replaced session records nothing.
+   * Without it (a switch to another channel) whichever session the user has there leaves.
+   */
+  | { type: 'LeaveVoiceChannel'; data: { channelId: string; userId: string; sessionId?: string; reason: 'left' | 'switched'; at: string } }
   /** The system ends one session: its connection stayed away past the grace period, or the user lost access to the channel. */
   | { type: 'EndVoiceSession'; data: { channelId: string; userId: string; sessionId: string; reason: 'timed_out' | 'access_revoked'; at: string } }
-  | { type: 'SetSelfMute'; data: { channelId: string; userId: string; muted: boolean; at: string } }
-  | { type: 'SetSelfDeafen'; data: { channelId: string; userId: string; deafened: boolean; at: string } }
+  /** Refused (ReplacedSessionsNoLongerAct) from a session another connection has replaced since. */
+  | { type: 'SetSelfMute'; data: { channelId: string; userId: string; sessionId: string; muted: boolean; at: string } }
+  | { type: 'SetSelfDeafen'; data: { channelId: string; userId: string; sessionId: string; deafened: boolean; at: string } }
   | { type: 'SetServerMute'; data: { channelId: string; userId: string; muted: boolean; actor: VoiceActor; channel: ChannelState; at: string } }
   | { type: 'DisconnectVoiceParticipant'; data: { channelId: string; userId: string; actor: VoiceActor; channel: ChannelState; at: string } }
   | { type: 'SetVoiceUserLimit'; data: { channelId: string; limit: number; actor: VoiceActor; channel: ChannelState; at: string } };
@@ -87,9 +92,14 @@ function moderated(channel: ChannelState, actor: VoiceActor, what: string): void
   if (!actor.moderator && visible.ownerId !== actor.id) throw forbidden('ModeratorsManageVoice', `only a moderator or the channel owner ${what}`);
 }
 
-function participantOf(state: VoiceChannelState, userId: string, rule: string): VoiceParticipant {
+/** The rule a command from a replaced session breaks: its connection should hang up. */
+export const REPLACED_SESSION_RULE = 'ReplacedSessionsNoLongerAct';
+
+/** The user's participant, as long as `sessionId` is still theirs. */
+function participantOf(state: VoiceChannelState, userId: string, sessionId: string, rule: string): VoiceParticipant {
   const participant = state.participants.get(userId);
   if (!participant) throw illegalState(rule, 'not in this voice channel');
+  if (participant.sessionId !== sessionId) throw illegalState(REPLACED_SESSION_RULE, 'this voice session was replaced by another connection');
   return participant;
 }
 
@@ -134,9 +144,9 @@ export const voiceChannelDecider: Decider<VoiceChannelCommand, VoiceChannelEvent
         return [{ type: 'VoiceParticipantJoined', data: { channelId, userId, sessionId, serverMuted: state.serverMuted.has(userId), at } }];
       }
       case 'LeaveVoiceChannel': {
-        const { userId, reason } = command.data;
+        const { userId, sessionId, reason } = command.data;
         const present = state.participants.get(userId);
-        if (!present) return [];
+        if (!present || (sessionId !== undefined && present.sessionId !== sessionId)) return [];
         return [{ type: 'VoiceParticipantLeft', data: { channelId, userId, sessionId: present.sessionId, reason, by: userId, at } }];
       }
       case 'EndVoiceSession': {
@@ -146,13 +156,13 @@ export const voiceChannelDecider: Decider<VoiceChannelCommand, VoiceChannelEvent
         return [{ type: 'VoiceParticipantLeft', data: { channelId, userId, sessionId, reason, by: null, at } }];
       }
       case 'SetSelfMute': {
-        const { userId, muted } = command.data;
-        const participant = participantOf(state, userId, 'OnlyParticipantsMuteThemselves');
+        const { userId, sessionId, muted } = command.data;
+        const participant = participantOf(state, userId, sessionId, 'OnlyParticipantsMuteThemselves');
         return participant.muted === muted ? [] : [{ type: 'VoiceSelfMuteChanged', data: { channelId, userId, muted, at } }];
       }
       case 'SetSelfDeafen': {
-        const { userId, deafened } = command.data;
-        const participant = participantOf(state, userId, 'OnlyParticipantsDeafenThemselves');
+        const { userId, sessionId, deafened } = command.data;
+        const participant = participantOf(state, userId, sessionId, 'OnlyParticipantsDeafenThemselves');
         return participant.deafened === deafened ? [] : [{ type: 'VoiceSelfDeafenChanged', data: { channelId, userId, deafened, at } }];
       }
       case 'SetServerMute': {
