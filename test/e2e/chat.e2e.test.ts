@@ -83,4 +83,51 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     const gone = await a.del(`/channels/${room.body.id}`);
     expect((await a.get(`/channels/${room.body.id}?minPosition=${gone.body.position}`)).status).toBe(404);
   });
+
+  it('keeps a removed member from editing or deleting old messages, and freezes a deleted channel and its messages', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const a = as(alice.accessToken);
+    const b = as(bob.accessToken);
+    const room = await a.post('/channels', { name: 'frozen', members: [bob.userId] });
+    const bobs = await b.post(`/channels/${room.body.id}/messages`, { content: 'from bob' });
+    const alices = await a.post(`/channels/${room.body.id}/messages`, { content: 'from alice' });
+    await a.del(`/channels/${room.body.id}/members/${bob.userId}`);
+    expect((await b.patch(`/messages/${bobs.body.id}`, { content: 'still here?' })).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
+    expect((await b.del(`/messages/${bobs.body.id}`)).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
+
+    const gone = await a.del(`/channels/${room.body.id}`);
+    expect((await a.patch(`/messages/${alices.body.id}`, { content: 'after the end' })).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
+    expect((await a.del(`/messages/${alices.body.id}`)).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
+    // Membership rows outlive the channel: reading its messages must not.
+    expect((await a.get(`/channels/${room.body.id}/messages?minPosition=${gone.body.position}`)).status).toBe(404);
+    expect(await t.infrastructure.store.readStream(`message-${alices.body.id as string}`)).toHaveLength(1);
+  });
+
+  it('pages forward from an `after` cursor without skipping, and refuses a cursor from elsewhere', async () => {
+    const alice = await registerUser(t.url);
+    const a = as(alice.accessToken);
+    const room = await a.post('/channels', { name: 'forward' });
+    const other = await a.post('/channels', { name: 'elsewhere' });
+    const posted: string[] = [];
+    for (let i = 0; i < 7; i++) posted.push((await a.post(`/channels/${room.body.id}/messages`, { content: `m${i}` })).body.id as string);
+    const foreign = await a.post(`/channels/${other.body.id}/messages`, { content: 'not here' });
+    const read = (query: string) => a.get(`/channels/${room.body.id}/messages?minPosition=${foreign.body.position}&${query}`);
+    const contents = (page: Awaited<ReturnType<typeof read>>) => page.body.items.map((m: { content: string }) => m.content);
+
+    const first = await read(`limit=2&after=${posted[0]}`);
+    expect(contents(first)).toEqual(['m2', 'm1']);
+    expect(first.body).toMatchObject({ nextBefore: null, nextAfter: posted[2] });
+    const second = await read(`limit=2&after=${first.body.nextAfter}`);
+    expect(contents(second)).toEqual(['m4', 'm3']);
+    const last = await read(`limit=3&after=${posted[4]}`);
+    expect(contents(last)).toEqual(['m6', 'm5']);
+    expect(last.body.nextAfter).toBeNull();
+    expect(contents(await read(`limit=2&before=${posted[6]}&after=${posted[1]}`))).toEqual(['m5', 'm4']);
+
+    for (const query of [`after=${foreign.body.id}`, `before=${foreign.body.id}`, `after=${crypto.randomUUID()}`]) {
+      const refused = await read(query);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body, query).toMatchObject({ code: 2001, errors: [{ path: query.split('=')[0] }] });
+    }
+  });
 });

@@ -48,18 +48,34 @@ describe('channel decider', () => {
 
 describe('chat message decider', () => {
   const spec = deciderSpec(chatMessageDecider);
+  const asMember = { active: true, isMember: true };
+  const asStranger = { active: true, isMember: false };
+  const deleted = { active: false, isMember: true };
   const posted: ChatMessageEvent = { type: 'ChatMessagePosted', data: { messageId: 'm1', channelId, authorId: member.id, content: 'hello', replyTo: null, nonce: 'n1', at } };
-  const post = (actor = member, isMember = true) => ({ type: 'PostChatMessage' as const, data: { messageId: 'm1', channelId, content: 'hello', replyTo: null, nonce: 'n1', actor, isMember, at } });
+  const post = (actor = member, channel = asMember) => ({ type: 'PostChatMessage' as const, data: { messageId: 'm1', channelId, content: 'hello', replyTo: null, nonce: 'n1', actor, channel, at } });
+  const edit = (actor = member, channel = asMember) => ({ type: 'EditChatMessage' as const, data: { messageId: 'm1', content: 'hi', actor, channel, at } });
+  const remove = (actor = member, channel = asMember) => ({ type: 'DeleteChatMessage' as const, data: { messageId: 'm1', actor, channel, at } });
   it('posts a member\'s message', () => spec.given([]).when(post()).then([posted]));
-  it('refuses a non-member as if the channel did not exist', () => spec.given([]).when(post(stranger, false)).thenFails('ChannelsAreVisibleToMembers'));
+  it('refuses a non-member as if the channel did not exist', () => spec.given([]).when(post(stranger, asStranger)).thenFails('ChannelsAreVisibleToMembers'));
   it('posts the same nonce once', () => spec.given([posted]).when(post()).then([]));
   it('lets only the author edit', () => {
-    spec.given([posted]).when({ type: 'EditChatMessage', data: { messageId: 'm1', content: 'hi', actor: member, at } }).then([{ type: 'ChatMessageEdited', data: { messageId: 'm1', channelId, content: 'hi', at } }]);
-    spec.given([posted]).when({ type: 'EditChatMessage', data: { messageId: 'm1', content: 'hi', actor: admin, at } }).thenFails('AuthorsEditTheirMessages');
+    spec.given([posted]).when(edit()).then([{ type: 'ChatMessageEdited', data: { messageId: 'm1', channelId, content: 'hi', at } }]);
+    spec.given([posted]).when(edit(admin)).thenFails('AuthorsEditTheirMessages');
   });
   it('lets the author or an admin delete, once', () => {
-    spec.given([posted]).when({ type: 'DeleteChatMessage', data: { messageId: 'm1', actor: admin, at } }).then([{ type: 'ChatMessageDeleted', data: { messageId: 'm1', channelId, by: admin.id, at } }]);
-    spec.given([posted]).when({ type: 'DeleteChatMessage', data: { messageId: 'm1', actor: owner, at } }).thenFails('AuthorsOrAdminsDeleteMessages');
-    spec.given([posted, { type: 'ChatMessageDeleted', data: { messageId: 'm1', channelId, by: member.id, at } }]).when({ type: 'EditChatMessage', data: { messageId: 'm1', content: 'x', actor: member, at } }).thenFails('DeletedMessagesStayDeleted');
+    spec.given([posted]).when(remove(admin)).then([{ type: 'ChatMessageDeleted', data: { messageId: 'm1', channelId, by: admin.id, at } }]);
+    spec.given([posted]).when(remove(owner)).thenFails('AuthorsOrAdminsDeleteMessages');
+    spec.given([posted, { type: 'ChatMessageDeleted', data: { messageId: 'm1', channelId, by: member.id, at } }]).when({ type: 'EditChatMessage', data: { messageId: 'm1', content: 'x', actor: member, channel: asMember, at } }).thenFails('DeletedMessagesStayDeleted');
+  });
+  it('refuses an author removed from the channel, as if it did not exist; an admin still deletes', () => {
+    spec.given([posted]).when(edit(member, asStranger)).thenFails('ChannelsAreVisibleToMembers');
+    spec.given([posted]).when(remove(member, asStranger)).thenFails('ChannelsAreVisibleToMembers');
+    spec.given([posted]).when(remove(admin, asStranger)).then([{ type: 'ChatMessageDeleted', data: { messageId: 'm1', channelId, by: admin.id, at } }]);
+  });
+  it('changes nothing in a deleted channel, not even for an admin', () => {
+    spec.given([]).when(post(member, deleted)).thenFails('ChannelsAreVisibleToMembers');
+    spec.given([posted]).when(edit(member, deleted)).thenFails('ChannelsAreVisibleToMembers');
+    spec.given([posted]).when(remove(member, deleted)).thenFails('ChannelsAreVisibleToMembers');
+    spec.given([posted]).when(remove(admin, deleted)).thenFails('ChannelsAreVisibleToMembers');
   });
 });

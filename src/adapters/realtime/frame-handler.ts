@@ -79,11 +79,8 @@ export class FrameHandler {
   }
 
   private unsubscribe(ws: Socket, name: string): void {
-    const state = ws.getUserData();
-    state.pending.delete(name);
-    if (state.topics.delete(name)) ws.unsubscribe(name);
-    const topic = parseTopic(name);
-    if (topic?.kind === 'ticket' && state.staffTickets.delete(topic.id)) ws.unsubscribe(staffTopicOf(topic.id));
+    ws.getUserData().pending.delete(name);
+    leaveTopic(ws, name);
     sendFrame(ws, { op: 'unsubscribed', topic: name });
   }
 
@@ -94,13 +91,24 @@ export class FrameHandler {
     if (!identity) return sendFrame(ws, errorFrame(errorCodes.unauthenticated, 'the access token is not valid or has expired'));
     if (identity.userId !== state.identity.userId) return sendFrame(ws, errorFrame(errorCodes.forbidden, 'a connection stays with the user who opened it'));
     state.identity = identity;
-    // A role that lost internal notes stops receiving them now, not at reconnect.
-    if (!identity.permissions.has('tickets:internal-notes')) {
-      for (const ticketId of state.staffTickets) ws.unsubscribe(staffTopicOf(ticketId));
-      state.staffTickets.clear();
-    }
     scheduleExpiry(ws);
+    await this.reauthorizeTopics(ws);
     sendFrame(ws, { op: 'authenticated', expiresAt: identity.expiresAt });
+  }
+
+  /** A role that lost a permission loses what it guarded now, not at reconnect: every topic is decided again. */
+  private async reauthorizeTopics(ws: Socket): Promise<void> {
+    const state = ws.getUserData();
+    const identity = state.identity;
+    const topics = [...state.topics].flatMap((name) => parseTopic(name) ?? []);
+    const decisions = await Promise.all(topics.map((topic) => this.options.authorizer.authorize(identity, topic)));
+    topics.forEach((topic, i) => {
+      const decision = decisions[i]!;
+      // Closed, unsubscribed, or re-authenticated again meanwhile: that newer state stands.
+      if (state.closed || state.identity !== identity || !state.topics.has(topic.name)) return;
+      if (!decision.allowed) return revokeTopic(ws, topic.name);
+      if (topic.kind === 'ticket' && !decision.staff && state.staffTickets.delete(topic.id)) ws.unsubscribe(staffTopicOf(topic.id));
+    });
   }
 
   private typing(ws: Socket, type: 'typing.start' | 'typing.stop', name: string): void {
@@ -112,4 +120,24 @@ export class FrameHandler {
     ws.publish(name, JSON.stringify({ topic: name, type, data: { userId } } satisfies ServerFrame));
     this.options.signals.publish({ topic: name, type, userId });
   }
+}
+
+/**
+ * Takes a topic away from a socket that holds it or is still authorizing it (that subscribe then
+ * drops its answer), and tells the client why.
+ */
+export function revokeTopic(ws: Socket, name: string): void {
+  const state = ws.getUserData();
+  const pending = state.pending.delete(name);
+  if (!pending && !state.topics.has(name)) return;
+  leaveTopic(ws, name);
+  sendFrame(ws, { op: 'unsubscribed', topic: name, reason: 'access revoked' });
+}
+
+/** Leaves a client topic and, for a ticket, its internal-notes topic. */
+function leaveTopic(ws: Socket, name: string): void {
+  const state = ws.getUserData();
+  if (state.topics.delete(name)) ws.unsubscribe(name);
+  const topic = parseTopic(name);
+  if (topic?.kind === 'ticket' && state.staffTickets.delete(topic.id)) ws.unsubscribe(staffTopicOf(topic.id));
 }

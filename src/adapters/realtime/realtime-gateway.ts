@@ -16,7 +16,7 @@ import type { ProjectionProgress } from '../../projections/projection-progress';
 import { problem, type ProblemCodeName } from '../http/problem-codes';
 import { revocationOf, type Revocation } from './access-revocation';
 import { topicsOfChange } from './change-topics';
-import { FrameHandler, presencePush } from './frame-handler';
+import { FrameHandler, presencePush, revokeTopic } from './frame-handler';
 import { PresenceTracker } from './presence';
 import { errorCodes, errorFrame, parseClientFrame, type ServerFrame } from './realtime.frames';
 import { SignalBus, type Signal } from './signal-bus';
@@ -286,9 +286,8 @@ export class RealtimeGateway {
       if (state.closed) continue;
       if (revocation.kind === 'sockets') {
         if (state.identity.userId === revocation.userId) ws.end(4003, 'access revoked');
-      } else if ((revocation.userId === undefined || state.identity.userId === revocation.userId) && state.topics.delete(revocation.topic)) {
-        ws.unsubscribe(revocation.topic);
-        sendFrame(ws, { op: 'unsubscribed', topic: revocation.topic, reason: 'access revoked' });
+      } else if (revocation.userId === undefined || state.identity.userId === revocation.userId) {
+        revokeTopic(ws, revocation.topic);
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
- * Who may subscribe to which topic, decided once at subscribe time against the read models:
- * a ticket's owner or a role that reads all tickets (staff also get its internal notes), a
- * channel's members, a user's own notifications, anyone's presence.
+ * Who may subscribe to which topic, decided against the read models with the permissions the
+ * HTTP reads ask for: a ticket's owner holding tickets:read-own or a role that reads all tickets
+ * (staff also get its internal notes), a channel's members holding channels:read, a user's own
+ * notifications, anyone's presence. Decided at subscribe time and again at re-authentication.
  */
 import type { Permission } from '../../domain/identity/permissions';
 import type { ReadModelDb } from '../../projections/projection';
@@ -43,6 +44,7 @@ export class TopicAuthorizer {
       case 'ticket':
         return this.ticket(subscriber, topic.id);
       case 'channel':
+        if (!subscriber.permissions.has('channels:read')) return refuse(errorCodes.forbidden, 'your role lacks channels:read');
         return (await isMember(this.db, topic.id, subscriber.userId)) ? allow() : refuse(errorCodes.forbidden, 'you are not a member of this channel');
       case 'user':
         return topic.id === subscriber.userId ? allow() : refuse(errorCodes.forbidden, 'only your own notifications');
@@ -54,6 +56,7 @@ export class TopicAuthorizer {
   private async ticket({ userId, permissions }: Subscriber, ticketId: string): Promise<Decision> {
     const row = await this.db.selectFrom('tickets').select('owner_id').where('id', '=', ticketId).executeTakeFirst();
     const readsAll = permissions.has('tickets:read-all');
+    if (!readsAll && !permissions.has('tickets:read-own')) return refuse(errorCodes.forbidden, 'your role lacks tickets:read-own');
     // Only those who may read every ticket learn that one does not exist.
     if (!row) return readsAll ? refuse(errorCodes.unknownTopic, 'no such ticket') : refuse(errorCodes.forbidden, 'not your ticket');
     if (row.owner_id !== userId && !readsAll) return refuse(errorCodes.forbidden, 'not your ticket');

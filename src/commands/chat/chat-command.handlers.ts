@@ -1,11 +1,11 @@
 /**
- * Chat commands: channel commands go straight to the channel decider; a new message is decided
- * with the channel's current membership, folded from the channel's stream (not from a read model
- * that may lag), and lives in its own `message-<id>` stream.
+ * Chat commands: channel commands go straight to the channel decider; a message command is
+ * decided with its channel's current state and membership, folded from the channel's stream (not
+ * from a read model that may lag). Each message lives in its own `message-<id>` stream.
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { channelDecider, ChannelCommand, channelStream } from '../../domain/chat/channel.decider';
-import { chatMessageDecider, ChatMessageCommand, messageStream } from '../../domain/chat/chat-message.decider';
+import { ChannelAccess, chatMessageDecider, ChatMessageCommand, messageStream } from '../../domain/chat/chat-message.decider';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 
@@ -15,10 +15,10 @@ export class HandleChannelCommand extends Command<CommandResult> {
   }
 }
 
-type PostChatMessage = Extract<ChatMessageCommand, { type: 'PostChatMessage' }>;
+type WithoutChannel<C> = C extends { type: infer T; data: infer D } ? { type: T; data: Omit<D, 'channel'> } : never;
 
-/** A message command as a client asks for it: membership is not the client's to say. */
-export type ChatMessageRequest = Exclude<ChatMessageCommand, PostChatMessage> | { type: 'PostChatMessage'; data: Omit<PostChatMessage['data'], 'isMember'> };
+/** A message command as a client asks for it: the channel's state is not the client's to say. */
+export type ChatMessageRequest = WithoutChannel<ChatMessageCommand>;
 
 export class HandleChatMessageCommand extends Command<CommandResult> {
   constructor(readonly command: ChatMessageRequest, readonly context: CommandContext) {
@@ -41,14 +41,22 @@ export class HandleChatMessageCommandHandler implements ICommandHandler<HandleCh
   constructor(private readonly runner: CommandRunner) {}
 
   async execute({ command, context }: HandleChatMessageCommand) {
-    let decided: ChatMessageCommand;
-    if (command.type === 'PostChatMessage') {
-      const channel = await this.runner.current(channelDecider, channelStream(command.data.channelId));
-      const isMember = channel.status === 'active' && channel.members.has(command.data.actor.id);
-      decided = { ...command, data: { ...command.data, isMember } };
-    } else {
-      decided = command;
-    }
-    return this.runner.run(chatMessageDecider, { id: command.data.messageId, stream: messageStream(command.data.messageId) }, decided, context);
+    const stream = messageStream(command.data.messageId);
+    const channelId = command.type === 'PostChatMessage' ? command.data.channelId : await this.channelOfMessage(stream);
+    const channel = await this.accessTo(channelId, command.data.actor.id);
+    const decided = { ...command, data: { ...command.data, channel } } as ChatMessageCommand;
+    return this.runner.run(chatMessageDecider, { id: command.data.messageId, stream }, decided, context);
+  }
+
+  private async channelOfMessage(stream: string): Promise<string | null> {
+    const message = await this.runner.current(chatMessageDecider, stream);
+    return message.status === 'none' ? null : message.channelId;
+  }
+
+  private async accessTo(channelId: string | null, userId: string): Promise<ChannelAccess> {
+    // No message, so no channel: the decider answers that the message does not exist.
+    if (channelId === null) return { active: false, isMember: false };
+    const channel = await this.runner.current(channelDecider, channelStream(channelId));
+    return { active: channel.status === 'active', isMember: channel.status !== 'none' && channel.members.has(userId) };
   }
 }

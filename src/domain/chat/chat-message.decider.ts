@@ -1,7 +1,8 @@
 /**
  * One chat message (`message-<id>` streams, so a busy channel's stream stays small): posted,
- * edited by its author, deleted (a tombstone) by its author or an admin. Whether the author may
- * write in the channel is decided from the channel's state, which the command carries.
+ * edited by its author, deleted (a tombstone) by its author or an admin. Whether the actor may
+ * write in the channel is decided from the channel's state, which every command carries: only
+ * members post and edit, and nothing in a deleted channel changes.
  */
 import { assertNever, Decider } from '../decider';
 import { forbidden, illegalState, notFound } from '../errors';
@@ -9,10 +10,16 @@ import type { ChannelActor } from './channel.decider';
 
 export const messageStream = (messageId: string) => `message-${messageId}`;
 
+/** The channel of the message as it stands when the command is handled, for its actor. */
+export interface ChannelAccess {
+  active: boolean;
+  isMember: boolean;
+}
+
 export type ChatMessageCommand =
-  | { type: 'PostChatMessage'; data: { messageId: string; channelId: string; content: string; replyTo: string | null; nonce: string | null; actor: ChannelActor; isMember: boolean; at: string } }
-  | { type: 'EditChatMessage'; data: { messageId: string; content: string; actor: ChannelActor; at: string } }
-  | { type: 'DeleteChatMessage'; data: { messageId: string; actor: ChannelActor; at: string } };
+  | { type: 'PostChatMessage'; data: { messageId: string; channelId: string; content: string; replyTo: string | null; nonce: string | null; actor: ChannelActor; channel: ChannelAccess; at: string } }
+  | { type: 'EditChatMessage'; data: { messageId: string; content: string; actor: ChannelActor; channel: ChannelAccess; at: string } }
+  | { type: 'DeleteChatMessage'; data: { messageId: string; actor: ChannelActor; channel: ChannelAccess; at: string } };
 
 export type ChatMessageEvent =
   | { type: 'ChatMessagePosted'; data: { messageId: string; channelId: string; authorId: string; content: string; replyTo: string | null; nonce: string | null; at: string } }
@@ -20,6 +27,8 @@ export type ChatMessageEvent =
   | { type: 'ChatMessageDeleted'; data: { messageId: string; channelId: string; by: string; at: string } };
 
 export type ChatMessageState = { status: 'none' } | { status: 'posted' | 'deleted'; channelId: string; authorId: string; content: string };
+
+const noSuchChannel = () => notFound('ChannelsAreVisibleToMembers', 'no such channel');
 
 export const chatMessageDecider: Decider<ChatMessageCommand, ChatMessageEvent, ChatMessageState> = {
   initialState: () => ({ status: 'none' }),
@@ -38,15 +47,17 @@ export const chatMessageDecider: Decider<ChatMessageCommand, ChatMessageEvent, C
   },
 
   decide(command, state) {
-    const { messageId, actor, at } = command.data;
+    const { messageId, actor, channel, at } = command.data;
     if (command.type === 'PostChatMessage') {
-      const { channelId, content, replyTo, nonce, isMember } = command.data;
-      if (!isMember) throw notFound('ChannelsAreVisibleToMembers', 'no such channel');
+      const { channelId, content, replyTo, nonce } = command.data;
+      if (!channel.active || !channel.isMember) throw noSuchChannel();
       // The same client nonce again (a retry) is the same message: nothing new.
       if (state.status !== 'none') return [];
       return [{ type: 'ChatMessagePosted', data: { messageId, channelId, authorId: actor.id, content, replyTo, nonce, at } }];
     }
     if (state.status === 'none') throw notFound('ChatMessageExists', 'no such message');
+    // An admin deletes without being a member; everyone else must be one, in a channel that still exists.
+    if (!channel.active || (!channel.isMember && !(command.type === 'DeleteChatMessage' && actor.admin))) throw noSuchChannel();
     if (state.status === 'deleted') throw illegalState('DeletedMessagesStayDeleted', 'the message was deleted');
     switch (command.type) {
       case 'EditChatMessage':

@@ -11,6 +11,8 @@ import { ProjectionProgress } from '../../../projections/projection-progress';
 import { channelDetail, channelMessages, ChatViewer, isMember, myChannels } from '../../../projections/chat/chat.queries';
 import { chatProjection } from '../../../projections/chat/chat.projection';
 import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/authenticated-user';
+import { problem } from '../problem-codes';
+import { ProblemException } from '../problem-details.filter';
 import { CommandCtx } from '../command-context.decorator';
 import { AddMemberBody, CreateChannelBody, EditMessageBody, MessagesPageQuery, PostMessageBody, ReadQuery, UpdateChannelBody } from './chat.schemas';
 
@@ -93,8 +95,12 @@ export class ChatController {
   async messages(@Param('id', ParseUUIDPipe) channelId: string, @Query() query: MessagesPageQuery, @CurrentUser() user: AuthenticatedUser) {
     await this.progress.waitFor(chatProjection.name, query.minPosition);
     if (!(await isMember(this.db, channelId, user.id))) throw noSuchChannel();
-    const items = await channelMessages(this.db, channelId, query);
-    return { items, nextBefore: items.length === query.limit ? items[items.length - 1]!.id : null };
+    const page = await channelMessages(this.db, channelId, query);
+    if ('unknownCursor' in page) {
+      const path = page.unknownCursor;
+      throw new ProblemException(problem('validationFailed', `${path} names no message of this channel`, { errors: [{ path, message: 'no such message in this channel' }] }));
+    }
+    return page;
   }
 
   @Post('channels/:id/messages')
