@@ -1,7 +1,8 @@
 /**
  * `projections status | lag | rebuild <name> | rebuild --all | drop <name> | drop --all --yes`:
  * operator commands for read models. A rebuild runs while the app runs: live projectors hold off
- * until it is done; Ctrl-C stops it between batches and hands the projection back to them.
+ * until it is done; Ctrl-C stops it between batches and hands the projection back to them. One
+ * rebuild per projection at a time: a running one (in any process) is refused; a dead one is taken over.
  */
 import type { Infrastructure } from '../adapters/infrastructure';
 import type { Projector } from '../projections/projector';

@@ -2,6 +2,10 @@
  * Read-your-writes: a query given `minPosition` waits until its projection's checkpoint has
  * passed it. Projectors in this process wake waiters at once; a projector in another process
  * is seen by polling the checkpoint table.
+ *
+ * The position known here is a cache, lowered whenever the checkpoint is seen lower: a rebuild
+ * empties the tables and resets the checkpoint to 0 in one transaction (and forgets the cache in its
+ * own process), after which only positions it has replayed again count as caught up.
  */
 import { EventEmitter, once } from 'node:events';
 import type { ReadModelDb } from './projection';
@@ -29,9 +33,15 @@ export class ProjectionProgress {
     private readonly timeoutMs: number,
   ) {}
 
+  /** The projection's checkpoint, as just read or committed. */
   advanced(projection: string, position: number): void {
-    if (position > (this.known.get(projection) ?? 0)) this.known.set(projection, position);
+    this.known.set(projection, position);
     this.emitter.emit(projection);
+  }
+
+  /** Its tables were emptied: nothing seen before counts any more. */
+  forget(projection: string): void {
+    this.known.delete(projection);
   }
 
   async waitFor(projection: string, minPosition: number | undefined, timeoutMs = this.timeoutMs): Promise<void> {

@@ -19,6 +19,7 @@ import type { DB } from './database';
 import type { ProjectionProgress } from './projection-progress';
 import { ProjectionHandlerError } from './transient-errors';
 import { inBatchSpan } from './projector-tracing';
+import { rebuildIsRunning } from './rebuild-lock';
 
 export interface FedEvent {
   event: RecordedEvent;
@@ -85,6 +86,11 @@ export class Projector {
     return Number(row.position);
   }
 
+  /** A rebuild emptied its tables: read-your-writes must not trust a position seen before. */
+  forgetProgress(): void {
+    this.progress.forget(this.name);
+  }
+
   /**
    * The batch in one transaction. When a handler fails on it, the events are tried again one at a
    * time, so that the good ones are applied and only one that keeps failing is parked. All of it
@@ -145,7 +151,10 @@ export class Projector {
       await lockProjection(trx, this.name);
       const row = await trx.selectFrom('projection_checkpoints').select(['position', 'status']).where('name', '=', this.name).executeTakeFirst();
       const start = Number(row?.position ?? 0);
-      if (row?.status === 'rebuilding' && !rebuilding) return { settled: 0, checkpoint: start, paused: true };
+      if (row?.status === 'rebuilding' && !rebuilding) {
+        if (await rebuildIsRunning(trx, this.name)) return { settled: 0, checkpoint: start, paused: true };
+        await this.takeBackFromDeadRebuild(trx, start);
+      }
 
       let checkpoint = start;
       let settled = 0;
@@ -173,6 +182,19 @@ export class Projector {
     if (notices.length > 0) this.changes.publish(notices);
     this.progress.advanced(this.name, outcome.checkpoint);
     return outcome;
+  }
+
+  /**
+   * The rebuild that left status `rebuilding` died with its process (its lock went with it). Its
+   * batches committed with the checkpoint, so the projection goes on from there, live.
+   */
+  private async takeBackFromDeadRebuild(trx: Transaction<DB>, position: number): Promise<void> {
+    await trx
+      .updateTable('projection_checkpoints')
+      .set({ status: 'live', last_error: `rebuild abandoned at position ${position}: its process stopped`, last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('name', '=', this.name)
+      .where('status', '=', 'rebuilding') // not if it finished after all, a moment ago
+      .execute();
   }
 
   private async apply(events: readonly RecordedEvent[], trx: Transaction<DB>, notices: ChangeNotice[]): Promise<void> {

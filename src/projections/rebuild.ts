@@ -3,11 +3,20 @@
  * parked events and reset its checkpoint (status `rebuilding`, so live feeds hold off), replay
  * `$all`, then hand back to the live feed, which skips what the rebuild applied and continues
  * after it. Events that still fail are parked again on the way.
+ *
+ * One rebuild per projection at a time: it holds the projection's rebuild lock throughout
+ * (rebuild-lock.ts). A rebuild that finds status `rebuilding` but gets the lock takes over from
+ * one that died. Should a rebuild lose its lock (its connection dropped) and another start over,
+ * its next batch no longer follows the checkpoint, the projector refuses it, and it stops
+ * (RebuildSupersededError) without touching what the new one owns.
  */
 import { sql } from 'kysely';
 import type { EventStore } from '../ports/event-store.port';
 import { lockProjection, type Projector } from './projector';
 import type { ReadModelDb } from './projection';
+import { withRebuildLock } from './rebuild-lock';
+
+export { RebuildInProgressError } from './rebuild-lock';
 
 export interface RebuildProgress {
   projection: string;
@@ -23,34 +32,31 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Called once the rebuild owns the projection (its tables emptied, its status `rebuilding`). */
   onClaimed?: () => void;
-  /** Refuse (RebuildInProgressError) when the projection's status is already `rebuilding`. */
-  failIfRebuilding?: boolean;
   /** Stops between batches; the projection is handed back to its live feed. */
   signal?: AbortSignal;
 }
 
-export class RebuildInProgressError extends Error {
-  override readonly name = 'RebuildInProgressError';
-  constructor(readonly projection: string) {
-    super(`projection ${projection} is being rebuilt already`);
+export class RebuildSupersededError extends Error {
+  override readonly name = 'RebuildSupersededError';
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+  ) {
+    super(`rebuild superseded: projection ${projection} no longer stands at position ${position} (another rebuild started over)`);
   }
 }
 
-export async function rebuildProjection(
-  db: ReadModelDb,
-  store: EventStore,
-  projector: Projector,
-  { batchSize = 1000, onProgress, onClaimed, failIfRebuilding = false, signal }: RebuildOptions = {},
-): Promise<RebuildProgress> {
-  const { projection } = projector;
+/** RebuildInProgressError when another rebuild of the projection is running, in any process. */
+export async function rebuildProjection(db: ReadModelDb, store: EventStore, projector: Projector, options: RebuildOptions = {}): Promise<RebuildProgress> {
   await projector.checkpoint();
+  return withRebuildLock(db, projector.name, () => rebuildOwned(db, store, projector, options));
+}
+
+async function rebuildOwned(db: ReadModelDb, store: EventStore, projector: Projector, { batchSize = 1000, onProgress, onClaimed, signal }: RebuildOptions): Promise<RebuildProgress> {
+  const { projection } = projector;
   await db.transaction().execute(async (trx) => {
     // Waits for a live batch in flight, then owns the projection until it is live again.
     await lockProjection(trx, projection.name);
-    if (failIfRebuilding) {
-      const { status } = await trx.selectFrom('projection_checkpoints').select('status').where('name', '=', projection.name).executeTakeFirstOrThrow();
-      if (status === 'rebuilding') throw new RebuildInProgressError(projection.name);
-    }
     for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
     await trx.deleteFrom('projection_parked_events').where('projection', '=', projection.name).execute();
     await trx
@@ -59,6 +65,7 @@ export async function rebuildProjection(
       .where('name', '=', projection.name)
       .execute();
   });
+  projector.forgetProgress();
   onClaimed?.();
 
   const head = await store.headPosition();
@@ -69,13 +76,17 @@ export async function rebuildProjection(
       const batch = await store.readAll({ after: progress.position, limit: batchSize });
       if (batch.length === 0) break;
       if (progress.events === 0) progress.from = batch[0]!.position - 1;
-      await projector.applyBatch(batch.map((event) => ({ event })), { rebuilding: true });
+      // A chain from where this rebuild stands: applied only on top of its own checkpoint.
+      const fed = batch.map((event, i) => ({ event, previousPosition: i === 0 ? progress.position : batch[i - 1]!.position }));
+      const { settled } = await projector.applyBatch(fed, { rebuilding: true });
+      if (settled < batch.length) throw new RebuildSupersededError(projection.name, progress.position);
       progress.position = batch[batch.length - 1]!.position;
       progress.events += batch.length;
       progress.head = Math.max(progress.head, progress.position);
       onProgress?.({ ...progress });
     }
   } catch (error) {
+    if (error instanceof RebuildSupersededError) throw error; // the projection is the other rebuild's now
     // The tables match the checkpoint (each batch committed with it): the live feed can go on from
     // there, filling what it lacks from the log. A new rebuild starts over.
     const message = `rebuild stopped at position ${progress.position}: ${error instanceof Error ? error.message : String(error)}`;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { allProjections } from '../../src/projections/all-projections';
 import { lockProjection } from '../../src/projections/projector';
+import { withRebuildLock } from '../../src/projections/rebuild-lock';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
 import { waitUntil } from '../support/poll';
 
@@ -136,17 +137,19 @@ describe('projection admin endpoints (PostgreSQL + NATS JetStream)', () => {
     expect(channel.status).toBe(201);
     await waitUntil(async () => (await t.database.db.selectFrom('channel_members').selectAll().execute()).length > 0, 10_000, 'the channel projected');
     const rows = await t.database.db.selectFrom('channel_members').selectAll().execute();
-    // What a rebuild from the CLI on another machine leaves in the checkpoint table while it runs.
-    await t.database.db.updateTable('projection_checkpoints').set({ status: 'rebuilding' }).where('name', '=', 'chat').execute();
-    try {
-      expect((await list()).projections.find((p) => p.name === 'chat')).toMatchObject({ state: 'rebuilding', rebuild: null });
-      const refused = await http(t.url, 'POST', `${PATH}/chat/rebuild`, undefined, admin);
-      expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ code: 3003, detail: expect.stringContaining('npm run cli -- projections rebuild chat') });
-      expect(await t.database.db.selectFrom('channel_members').selectAll().execute()).toEqual(rows);
-      expect((await list()).projections.find((p) => p.name === 'chat')!.rebuild).toBeNull();
-    } finally {
-      await t.database.db.updateTable('projection_checkpoints').set({ status: 'live' }).where('name', '=', 'chat').execute();
-    }
+    // What a rebuild from the CLI on another machine holds while it runs: the rebuild lock on its own session, status `rebuilding`.
+    await withRebuildLock(t.database.db, 'chat', async () => {
+      await t.database.db.updateTable('projection_checkpoints').set({ status: 'rebuilding' }).where('name', '=', 'chat').execute();
+      try {
+        expect((await list()).projections.find((p) => p.name === 'chat')).toMatchObject({ state: 'rebuilding', rebuild: null });
+        const refused = await http(t.url, 'POST', `${PATH}/chat/rebuild`, undefined, admin);
+        expect(refused.status).toBe(409);
+        expect(refused.body).toMatchObject({ code: 3003, detail: expect.stringContaining('projection chat is being rebuilt already') });
+        expect(await t.database.db.selectFrom('channel_members').selectAll().execute()).toEqual(rows);
+        expect((await list()).projections.find((p) => p.name === 'chat')!.rebuild).toBeNull();
+      } finally {
+        await t.database.db.updateTable('projection_checkpoints').set({ status: 'live' }).where('name', '=', 'chat').execute();
+      }
+    });
   });
 });

@@ -22,6 +22,8 @@ types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 export function openPostgres(url: string, poolSize = 20): Database {
   const pool = new Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined); // an idle client's error is reported to whoever uses it next
+  // So is a lent client's (a rebuild holds one for its whole run): unheard, its 'error' would end the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -12,7 +12,7 @@ import { LOGGER, type Logger } from '../../logger';
 import type { RebuildRunBody } from './projections-admin.schemas';
 
 const alreadyRebuilding = (name: string) =>
-  illegalState('ProjectionIsRebuiltOnceAtATime', `projection ${name} is being rebuilt already; if its rebuild died with its process, run it again from the CLI: npm run cli -- projections rebuild ${name}`);
+  illegalState('ProjectionIsRebuiltOnceAtATime', `projection ${name} is being rebuilt already (by this or another process); try again when it is done`);
 
 const progressOf = ({ from, position, head, events }: RebuildProgress) => ({ from, position, head, events });
 
@@ -42,7 +42,6 @@ export class ProjectionRebuilds implements BeforeApplicationShutdown {
     let onClaimed!: () => void;
     const claimed = new Promise<void>((resolve) => (onClaimed = resolve));
     const rebuild = rebuildProjection(database.db, store, projector, {
-      failIfRebuilding: true,
       signal: abort.signal,
       onClaimed,
       onProgress: (progress) => Object.assign(run, progressOf(progress)),
