@@ -45,10 +45,10 @@ import { EventRelay } from '../src/adapters/bus/event-relay';
 import { JetStreamProjectionFeed } from '../src/adapters/bus/jetstream-projection-feed';
 import { ensureEventsStream } from '../src/adapters/bus/jetstream-setup';
 import { InProcessChangeBus } from '../src/adapters/bus/in-process-change-bus';
-import { Projector } from '../src/projections/projector';
-import { ProjectionProgress } from '../src/projections/projection-progress';
-import type { Projection } from '../src/projections/projection';
-import type { DB } from '../src/projections/database';
+import { Projector } from '../src/projections/runtime/projector';
+import { ProjectionProgress } from '../src/projections/runtime/projection-progress';
+import type { Projection } from '../src/projections/runtime/projection';
+import type { DB } from '../src/projections/runtime/database';
 import type { EventMetadata, EventToAppend, ExpectedRevision } from '../src/ports/event-store.port';
 import { databaseUrl, ms, passOrMiss, rate, summarize, untyped, withAdmin } from './support';
 

@@ -1,7 +1,7 @@
 /** Helpers shared by the benchmarks: an admin connection, fresh databases, percentiles, formatting. */
 import { Client } from 'pg';
 import type { Kysely } from 'kysely';
-import type { DB } from '../src/projections/database';
+import type { DB } from '../src/projections/runtime/database';
 
 export function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);

@@ -9,18 +9,17 @@ import { InfrastructureModule } from './adapters/infrastructure.module';
 import type { PipelineOptions } from './adapters/infrastructure';
 import { ProblemDetailsFilter } from './adapters/http/problem-details.filter';
 import { HealthController } from './adapters/http/health.controller';
-import { IdentityModule } from './adapters/auth/identity.module';
-import { TicketsModule } from './adapters/http/tickets/tickets.module';
-import { ChatModule } from './adapters/http/chat/chat.module';
-import { VoiceModule } from './adapters/http/voice/voice.module';
-import { AuditModule } from './adapters/http/audit.module';
-import { CustomersModule } from './adapters/http/customers/customers.module';
-import { RolesModule } from './adapters/http/admin/roles.module';
-import { ProjectionsAdminModule } from './adapters/http/admin/projections-admin.module';
-import { SyncModule } from './adapters/http/sync/sync.module';
+import { IdentityModule } from './modules/identity.module';
+import { TicketsModule } from './modules/tickets.module';
+import { ChatModule } from './modules/chat.module';
+import { VoiceModule } from './modules/voice.module';
+import { AuditModule } from './modules/audit.module';
+import { CustomersModule } from './modules/customers.module';
+import { OperationsModule } from './modules/operations.module';
+import { ProjectsModule } from './modules/projects.module';
 import { RealtimeModule } from './adapters/realtime/realtime.module';
 import { TelemetryModule } from './adapters/telemetry/telemetry.module';
-import type { Projection } from './projections/projection';
+import type { Projection } from './projections/runtime/projection';
 import { allProjections } from './projections/all-projections';
 
 export interface AppOptions {
@@ -44,9 +43,8 @@ export class AppModule {
         VoiceModule,
         AuditModule,
         CustomersModule,
-        RolesModule,
-        ProjectionsAdminModule,
-        SyncModule,
+        OperationsModule,
+        ProjectsModule,
         RealtimeModule,
         TelemetryModule,
         ...(options.modules ?? []),

@@ -13,7 +13,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { createLogger } from '../adapters/logger';
-import { RegisterBody } from '../adapters/auth/auth.schemas';
+import { RegisterBody } from '../adapters/http/identity/auth.schemas';
 import { newCommandContext } from '../commands/command-context';
 import { RegisterUser, RevokeSession } from '../commands/identity/identity.commands';
 import { parseArguments } from './arguments';

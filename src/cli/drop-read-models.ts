@@ -6,8 +6,8 @@
  * A projection's migrations must create only its own tables for this to hold.
  */
 import { sql } from 'kysely';
-import { lockProjection, type Projector } from '../projections/projector';
-import type { ReadModelDb } from '../projections/projection';
+import { lockProjection, type Projector } from '../projections/runtime/projector';
+import type { ReadModelDb } from '../projections/runtime/projection';
 
 export async function dropReadModels(db: ReadModelDb, projectors: readonly Projector[]): Promise<void> {
   for (const projector of projectors) {

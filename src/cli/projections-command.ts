@@ -5,9 +5,9 @@
  * rebuild per projection at a time: a running one (in any process) is refused; a dead one is taken over.
  */
 import type { Infrastructure } from '../adapters/infrastructure';
-import type { Projector } from '../projections/projector';
-import { readProjectionStatuses } from '../projections/projection-status';
-import { rebuildProjection, RebuildProgress } from '../projections/rebuild';
+import type { Projector } from '../projections/runtime/projector';
+import { readProjectionStatuses } from '../projections/runtime/projection-status';
+import { rebuildProjection, RebuildProgress } from '../projections/runtime/rebuild';
 import { parseArguments } from './arguments';
 import { withInfrastructure } from './cli-context';
 import { UsageError } from './run-cli';

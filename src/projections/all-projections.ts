@@ -1,10 +1,10 @@
 /** Every projection of the application, in one list: the composition root, migrations and the CLI read it. */
-import type { Projection } from './projection';
-import { usersProjection } from './users/users.projection';
+import type { Projection } from './runtime/projection';
+import { usersProjection } from './identity/users.projection';
 import { ticketsProjection } from './tickets/tickets.projection';
 import { chatProjection } from './chat/chat.projection';
 import { voiceProjection } from './voice/voice.projection';
-import { rolesProjection } from './roles/roles.projection';
+import { rolesProjection } from './identity/roles.projection';
 import { customersProjection } from './customers/customers.projection';
 import { projectsProjection } from './projects/projects.projection';
 

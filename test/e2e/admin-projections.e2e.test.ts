@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { allProjections } from '../../src/projections/all-projections';
-import { lockProjection } from '../../src/projections/projector';
-import { withRebuildLock } from '../../src/projections/rebuild-lock';
+import { lockProjection } from '../../src/projections/runtime/projector';
+import { withRebuildLock } from '../../src/projections/runtime/rebuild-lock';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
 import { waitUntil } from '../support/poll';
 

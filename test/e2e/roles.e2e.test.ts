@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TestApp } from '../support/app';
 import { Api, loginAdmin, userWithRole } from '../support/customer-api';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../../src/domain/identity/permissions';
-import { rebuildProjection } from '../../src/projections/rebuild';
+import { rebuildProjection } from '../../src/projections/runtime/rebuild';
 import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
 import { connectRealtime, type RealtimeClient } from '../support/ws-client';
 

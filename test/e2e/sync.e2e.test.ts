@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildProjection } from '../../src/projections/rebuild';
+import { rebuildProjection } from '../../src/projections/runtime/rebuild';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { Projector } from '../../src/projections/projector';
-import { ProjectionProgress } from '../../src/projections/projection-progress';
-import type { Projection } from '../../src/projections/projection';
+import { Projector } from '../../src/projections/runtime/projector';
+import { ProjectionProgress } from '../../src/projections/runtime/projection-progress';
+import type { Projection } from '../../src/projections/runtime/projection';
 import type { RecordedEvent } from '../../src/ports/event-store.port';
 import { allProjections } from '../../src/projections/all-projections';
 import { InProcessChangeBus } from '../../src/adapters/bus/in-process-change-bus';

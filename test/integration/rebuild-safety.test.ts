@@ -11,9 +11,9 @@ import { PostgresEventStore } from '../../src/adapters/eventstore/postgres-event
 import { InProcessChangeBus } from '../../src/adapters/bus/in-process-change-bus';
 import { openPglite, type Database } from '../../src/adapters/postgres/database';
 import { migrateToLatest, migrationsFor } from '../../src/adapters/postgres/migrate';
-import { Projector } from '../../src/projections/projector';
-import { ProjectionNotCaughtUpError, ProjectionProgress } from '../../src/projections/projection-progress';
-import { rebuildProjection, RebuildInProgressError, RebuildSupersededError } from '../../src/projections/rebuild';
+import { Projector } from '../../src/projections/runtime/projector';
+import { ProjectionNotCaughtUpError, ProjectionProgress } from '../../src/projections/runtime/projection-progress';
+import { rebuildProjection, RebuildInProgressError, RebuildSupersededError } from '../../src/projections/runtime/rebuild';
 import type { EventStore } from '../../src/ports/event-store.port';
 import { freshDatabase } from '../support/database';
 import { allProjections } from '../../src/projections/all-projections';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { allProjections } from '../../src/projections/all-projections';
-import type { ReadModelDb } from '../../src/projections/projection';
+import type { ReadModelDb } from '../../src/projections/runtime/projection';
 import { bearer, deleteStream, http, registerUser, startTestApp, TestApp } from '../support/app';
 import { ensureBuilt, runBuiltCli } from '../support/built-cli';
 import { waitUntil } from '../support/poll';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import type { DB } from '../../src/projections/database';
+import type { DB } from '../../src/projections/runtime/database';
 import { ticketDetail } from '../../src/projections/tickets/tickets.queries';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
 

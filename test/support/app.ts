@@ -9,7 +9,7 @@ import { createApp } from '../../src/app';
 import { loadConfig, Config } from '../../src/config';
 import { INFRASTRUCTURE } from '../../src/adapters/infrastructure.tokens';
 import type { Infrastructure } from '../../src/adapters/infrastructure';
-import type { Projection } from '../../src/projections/projection';
+import type { Projection } from '../../src/projections/runtime/projection';
 import type { Logger } from '../../src/adapters/logger';
 import { freshDatabase, TestDatabase } from './database';
 import { TEST_NATS_URL } from './services';

@@ -37,7 +37,7 @@ export interface RateLimitWindowsTable {
   hits: number;
 }
 
-declare module '../../projections/database' {
+declare module '../../projections/runtime/database' {
   interface DB {
     credentials: CredentialsTable;
     auth_sessions: AuthSessionsTable;

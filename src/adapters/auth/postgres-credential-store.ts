@@ -1,6 +1,6 @@
 /** The credentials store on PostgreSQL/PGlite: password hashes, sessions and refresh token families. */
 import { sql } from 'kysely';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { Permission, Role } from '../../domain/identity/permissions';
 import { effectivePermissions } from '../../domain/identity/role.decider';
 import type { CredentialStore, RefreshOutcome, Reservation, SessionRecord, StoredCredentials } from '../../ports/identity.ports';

@@ -3,7 +3,7 @@
  * One upsert per attempt; old windows are swept now and then.
  */
 import { sql } from 'kysely';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { RateLimiter } from '../../ports/identity.ports';
 import './credentials.tables';
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import { encodeEvent, subjectOf } from './event-wire';
 import { tracedPublish } from '../telemetry/publish-tracing';
 

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { Projector, FedEvent } from '../../projections/projector';
+import type { Projector, FedEvent } from '../../projections/runtime/projector';
 import type { EventStore } from '../../ports/event-store.port';
 import { decodeEvent } from './event-wire';
 import { consumerNameOf, ensureProjectionConsumer } from './jetstream-setup';

@@ -9,7 +9,7 @@ import { ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { WrongExpectedRevisionError } from '../../ports/event-store.port';
-import { ProjectionNotCaughtUpError } from '../../projections/projection-progress';
+import { ProjectionNotCaughtUpError } from '../../projections/runtime/projection-progress';
 import { LOGGER, type Logger } from '../logger';
 import { ProblemDetails, problem } from './problem-codes';
 

@@ -8,7 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import type { DB } from '../../projections/database';
+import type { DB } from '../../projections/runtime/database';
 
 export interface Database {
   db: Kysely<DB>;

@@ -4,9 +4,9 @@
  */
 import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
 import { eventStoreMigrations } from '../eventstore/postgres-event-store.migrations';
-import { projectorMigrations } from '../../projections/projections.migrations';
+import { projectorMigrations } from '../../projections/runtime/projections.migrations';
 import { credentialsMigrations } from '../auth/credentials.migrations';
-import type { Projection } from '../../projections/projection';
+import type { Projection } from '../../projections/runtime/projection';
 
 export function migrationsFor(options: { sqlEventStore: boolean; projections: readonly Projection[] }): Record<string, Migration> {
   const all: Record<string, Migration> = { ...(options.sqlEventStore ? eventStoreMigrations : {}), ...projectorMigrations, ...credentialsMigrations };

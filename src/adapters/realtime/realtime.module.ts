@@ -7,7 +7,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config';
 import { CREDENTIAL_STORE, TOKEN_ISSUER, type CredentialStore, type TokenIssuer } from '../../ports/identity.ports';
-import { IdentityModule } from '../auth/identity.module';
+import { IdentityModule } from '../../modules/identity.module';
 import type { Infrastructure } from '../infrastructure';
 import { INFRASTRUCTURE } from '../infrastructure.tokens';
 import { LOGGER, type Logger } from '../logger';

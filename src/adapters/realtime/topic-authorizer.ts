@@ -5,9 +5,9 @@
  * notifications, anyone's presence. Decided at subscribe time and again at re-authentication.
  */
 import type { Permission } from '../../domain/identity/permissions';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import { isMember } from '../../projections/chat/chat.queries';
-import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/projection-progress';
+import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { errorCodes, type ErrorCode } from './realtime.frames';
 import type { Topic, TopicKind } from './topics';
 

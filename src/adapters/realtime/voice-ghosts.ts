@@ -9,7 +9,7 @@
  * (itself unique per join), so the second append finds the first and records nothing.
  */
 import type { Logger } from 'pino';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import { voiceSessions, type VoiceSessionRow } from '../../projections/voice/voice.queries';
 import type { PresenceTracker } from './presence';
 

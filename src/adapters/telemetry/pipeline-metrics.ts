@@ -11,7 +11,7 @@
 import { metrics, type BatchObservableCallback } from '@opentelemetry/api';
 import type { Infrastructure } from '../infrastructure';
 import { consumerNameOf } from '../bus/jetstream-setup';
-import { readProjectionStatuses, type ProjectionStatus } from '../../projections/projection-status';
+import { readProjectionStatuses, type ProjectionStatus } from '../../projections/runtime/projection-status';
 
 const SCOPE = 'switchboard.pipeline';
 const READ_AT_MOST_EVERY_MS = 5_000;

@@ -8,7 +8,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { CustomerFields } from '../../domain/customers/customer.decider';
 import { invalid } from '../../domain/errors';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
 import { CommandRunner } from '../command-runner';
 import { CommandContext, CommandResult, derivedId } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';

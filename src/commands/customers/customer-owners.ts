@@ -1,7 +1,7 @@
 /** A customer's owner is on the staff: an active user whose role may read customers, now. */
 import { invalid } from '../../domain/errors';
-import type { ReadModelDb } from '../../projections/projection';
-import { activeUsersHolding } from '../../projections/roles/roles.queries';
+import type { ReadModelDb } from '../../projections/runtime/projection';
+import { activeUsersHolding } from '../../projections/identity/roles.queries';
 
 export const ownerIsNotStaff = (ownerId: string) => invalid('CustomerOwnersAreActiveStaff', `the owner ${ownerId} is not an active user who may read customers`);
 

@@ -4,7 +4,7 @@
  * (created a moment ago) are looked up in the log, which is never behind.
  */
 import { customerDecider, customerStream } from '../../domain/customers/customer.decider';
-import type { ReadModelDb } from '../../projections/projection';
+import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { CommandRunner } from '../command-runner';
 import { mapConcurrently } from '../map-concurrently';
 

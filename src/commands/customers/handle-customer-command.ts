@@ -6,7 +6,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, customerDecider, customerStream } from '../../domain/customers/customer.decider';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';

@@ -5,7 +5,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerGroupCommand, customerGroupDecider, customerGroupStream } from '../../domain/customers/customer-group.decider';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 import { unknownCustomers } from './existing-customers';

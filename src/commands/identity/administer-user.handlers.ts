@@ -7,7 +7,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore } from '../../ports/identity.ports';
-import { ProjectionProgress } from '../../projections/projection-progress';
+import { ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { CommandRunner } from '../command-runner';
 import { ChangeUserRole, DeactivateUser } from './identity.commands';
 

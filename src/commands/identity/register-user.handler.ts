@@ -9,7 +9,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { conflict } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
-import { ProjectionProgress } from '../../projections/projection-progress';
+import { ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { CommandRunner } from '../command-runner';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { RegisterUser } from './identity.commands';

@@ -5,8 +5,8 @@
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RoleCommand, roleDecider, roleStream } from '../../domain/identity/role.decider';
-import { ProjectionProgress } from '../../projections/projection-progress';
-import { rolesProjection } from '../../projections/roles/roles.projection';
+import { ProjectionProgress } from '../../projections/runtime/projection-progress';
+import { rolesProjection } from '../../projections/identity/roles.projection';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 

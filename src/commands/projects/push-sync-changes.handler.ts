@@ -24,8 +24,8 @@ import { decideSyncPush, PushDecision, pushedRecords, streamsToLoad, SyncPush } 
 import { PushedRecordsRefused, RecordRef } from '../../domain/projects/pushed-records-refused';
 import { EVENT_STORE, EventStore, StreamAppend, WrongExpectedRevisionError } from '../../ports/event-store.port';
 import { CONFIG, type Config } from '../../config';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
-import { ProjectionNotCaughtUpError, ProjectionProgress } from '../../projections/projection-progress';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
+import { ProjectionNotCaughtUpError, ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { projectsProjection } from '../../projections/projects/projects.projection';
 import { SyncedVersion, syncedVersions } from '../../projections/projects/sync-versions.queries';
 import type { FoldedStream } from '../folded-streams';

@@ -2,8 +2,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../ports/event-store.port';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/projection';
-import { ProjectionProgress } from '../../projections/projection-progress';
+import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
+import { ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 import { ReadModelVoiceLocator } from './read-model-voice-locator';

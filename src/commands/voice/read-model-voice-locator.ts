@@ -4,8 +4,8 @@
  * lags longer is read as it is (a switch may then miss a join made within that lag).
  */
 import type { EventStore } from '../../ports/event-store.port';
-import type { ReadModelDb } from '../../projections/projection';
-import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/projection-progress';
+import type { ReadModelDb } from '../../projections/runtime/projection';
+import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { voiceChannelsOf } from '../../projections/voice/voice.queries';
 import { voiceProjection } from '../../projections/voice/voice.projection';
 import type { VoiceParticipantLocator } from './voice-commands';

@@ -4,7 +4,7 @@
  * realtime gateway turns into topic `channel:<id>`.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../projection';
+import type { Projection } from '../runtime/projection';
 import type { ChannelEvent } from '../../domain/chat/channel.decider';
 import type { ChatMessageEvent } from '../../domain/chat/chat-message.decider';
 
@@ -40,7 +40,7 @@ export interface ChatMessagesTable {
   position: number;
 }
 
-declare module '../database' {
+declare module '../runtime/database' {
   interface DB {
     channels: ChannelsTable;
     channel_members: ChannelMembersTable;

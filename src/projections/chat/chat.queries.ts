@@ -1,6 +1,6 @@
 /** Reads of the `chat` view: my channels, one channel with its members, and a page of messages with their authors (one query). */
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import type { ReadModelDb } from '../projection';
+import type { ReadModelDb } from '../runtime/projection';
 
 export interface ChatViewer {
   id: string;

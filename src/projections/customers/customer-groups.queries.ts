@@ -1,7 +1,7 @@
 /** Reads of the customer groups in the `customers` view: a page of groups, newest first, and one group. */
 import { sql } from 'kysely';
-import type { ReadModelDb } from '../projection';
-import { decodeCursor, pageOf } from '../page-cursor';
+import type { ReadModelDb } from '../runtime/projection';
+import { decodeCursor, pageOf } from '../runtime/page-cursor';
 
 const columns = ['g.id', 'g.name', 'g.description', 'g.member_count', 'g.created_at', 'g.updated_at', 'g.revision'] as const;
 

@@ -4,7 +4,7 @@
  * in the batch's transaction (so they are exactly as current as the rows they count).
  */
 import { sql, Transaction } from 'kysely';
-import type { DB } from '../database';
+import type { DB } from '../runtime/database';
 
 export class CustomerStatisticsDelta {
   private readonly byStatus = new Map<string, number>();

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { CUSTOMER_STATUSES } from '../../domain/customers/customer.decider';
-import type { ReadModelDb } from '../projection';
+import type { ReadModelDb } from '../runtime/projection';
 import { weekOf } from './customer-statistics.delta';
 
 const DAY_MS = 24 * 3600 * 1000;

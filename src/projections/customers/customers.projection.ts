@@ -5,8 +5,8 @@
  * which is what lets 100,000 customers be projected (or rebuilt) in seconds.
  */
 import { sql, Transaction } from 'kysely';
-import type { Projection, ProjectionContext } from '../projection';
-import type { DB } from '../database';
+import type { Projection, ProjectionContext } from '../runtime/projection';
+import type { DB } from '../runtime/database';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { CustomerEvent } from '../../domain/customers/customer.decider';
 import type { CustomerGroupEvent } from '../../domain/customers/customer-group.decider';

@@ -6,8 +6,8 @@
  */
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { ReadModelDb } from '../projection';
-import { decodeCursor, pageOf } from '../page-cursor';
+import type { ReadModelDb } from '../runtime/projection';
+import { decodeCursor, pageOf } from '../runtime/page-cursor';
 import { CUSTOMER_SEARCH_CONFIG } from './customers.tables';
 
 export interface CustomerListQuery {

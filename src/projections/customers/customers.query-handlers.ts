@@ -2,8 +2,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { notFound } from '../../domain/errors';
-import { ProjectionProgress } from '../projection-progress';
-import { READ_MODEL_DB, type ReadModelDb } from '../projection';
+import { ProjectionProgress } from '../runtime/projection-progress';
+import { READ_MODEL_DB, type ReadModelDb } from '../runtime/projection';
 import { customerDetail, CustomerListQuery, listCustomers } from './customers.queries';
 import { customerGroupDetail, listCustomerGroups } from './customer-groups.queries';
 import { customerStatistics, StatisticsQuery } from './customer-statistics.queries';

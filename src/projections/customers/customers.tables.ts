@@ -50,7 +50,7 @@ export interface CustomerWeeklyCreatedTable {
   count: number;
 }
 
-declare module '../database' {
+declare module '../runtime/database' {
   interface DB {
     customers: CustomersTable;
     customer_groups: CustomerGroupsTable;

@@ -7,8 +7,8 @@
  * with one upsert per table: a push of a thousand tasks is one projector batch, not a thousand.
  */
 import { Kysely, sql, Transaction } from 'kysely';
-import type { Projection } from '../projection';
-import type { DB } from '../database';
+import type { Projection } from '../runtime/projection';
+import type { DB } from '../runtime/database';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { ProjectEvent } from '../../domain/projects/project.decider';
 import type { TaskEvent } from '../../domain/projects/task.decider';
@@ -43,7 +43,7 @@ export interface ProjectsSyncClockTable {
   last_modified: number;
 }
 
-declare module '../database' {
+declare module '../runtime/database' {
   interface DB {
     projects: ProjectsTable;
     tasks: TasksTable;

@@ -1,7 +1,7 @@
 /** The WatermelonDB sync pull on the CQRS query bus. */
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { READ_MODEL_DB, type ReadModelDb } from '../projection';
+import { READ_MODEL_DB, type ReadModelDb } from '../runtime/projection';
 import { PulledChanges, PullRequest, pullSyncChanges } from './sync-pull.queries';
 
 export class PullSyncChanges extends Query<PulledChanges> {

@@ -7,8 +7,8 @@
  */
 import { sql, Transaction } from 'kysely';
 import type { SyncTable } from '../../domain/projects/pushed-records-refused';
-import type { DB } from '../database';
-import type { ReadModelDb } from '../projection';
+import type { DB } from '../runtime/database';
+import type { ReadModelDb } from '../runtime/projection';
 import { schemaChangesBetween, SchemaChanges, SYNC_COLUMNS, tablesAt } from './sync-schema';
 
 export interface PullRequest {

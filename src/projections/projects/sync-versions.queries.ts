@@ -1,6 +1,6 @@
 /** The server's version of records a client pushes: when each last changed, whether it is deleted, whose it is. */
 import type { RecordRef, SyncTable } from '../../domain/projects/pushed-records-refused';
-import type { ReadModelDb } from '../projection';
+import type { ReadModelDb } from '../runtime/projection';
 
 export interface SyncedVersion extends RecordRef {
   ownerId: string;

@@ -4,8 +4,8 @@
  */
 import type { EventStore, RecordedEvent } from '../../ports/event-store.port';
 import { ticketStream, type TicketEvent } from '../../domain/tickets/ticket.decider';
-import type { ReadModelDb } from '../projection';
-import { profilesByIds } from '../users/users.queries';
+import type { ReadModelDb } from '../runtime/projection';
+import { profilesByIds } from '../identity/users.queries';
 import type { TicketViewer } from './tickets.queries';
 
 /** The ticket's events, or null when it does not exist for this viewer (the same answer either way). */

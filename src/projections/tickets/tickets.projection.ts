@@ -5,7 +5,7 @@
  * a tsvector for full-text search.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection, ProjectionContext } from '../projection';
+import type { Projection, ProjectionContext } from '../runtime/projection';
 import type { TicketEvent } from '../../domain/tickets/ticket.decider';
 import type { RecordedEvent } from '../../ports/event-store.port';
 
@@ -42,7 +42,7 @@ export interface TicketReadsTable {
   read_seq: number;
 }
 
-declare module '../database' {
+declare module '../runtime/database' {
   interface DB {
     tickets: TicketsTable;
     ticket_messages: TicketMessagesTable;

@@ -5,8 +5,8 @@
  */
 import { sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import type { ReadModelDb } from '../projection';
-import { decodeCursor, pageOf } from '../page-cursor';
+import type { ReadModelDb } from '../runtime/projection';
+import { decodeCursor, pageOf } from '../runtime/page-cursor';
 import { SEARCH_CONFIG } from './tickets.projection';
 
 export interface TicketViewer {

@@ -5,7 +5,7 @@
  * pushes and applies mutes and disconnects to the media sessions it hosts.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection, ProjectionContext } from '../projection';
+import type { Projection, ProjectionContext } from '../runtime/projection';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { VoiceChannelEvent } from '../../domain/voice/voice-channel.decider';
 import type { ChannelEvent } from '../../domain/chat/channel.decider';
@@ -26,7 +26,7 @@ export interface VoiceChannelLimitsTable {
   user_limit: number;
 }
 
-declare module '../database' {
+declare module '../runtime/database' {
   interface DB {
     voice_participants: VoiceParticipantsTable;
     voice_channel_limits: VoiceChannelLimitsTable;

@@ -1,5 +1,5 @@
 /** Reads of the `voice` view: a channel's participants (with names) and limit, the channels a user is in, everyone in voice. */
-import type { ReadModelDb } from '../projection';
+import type { ReadModelDb } from '../runtime/projection';
 import { DEFAULT_VOICE_USER_LIMIT } from '../../domain/voice/voice-channel.decider';
 
 export interface VoiceParticipantView {

@@ -4,7 +4,7 @@
  * retries and parking; every other note lands in their table.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../../../src/projections/projection';
+import type { Projection } from '../../../src/projections/runtime/projection';
 import type { RecordedEvent } from '../../../src/ports/event-store.port';
 
 export interface FragileNotesTable {
@@ -13,7 +13,7 @@ export interface FragileNotesTable {
   position: number;
 }
 
-declare module '../../../src/projections/database' {
+declare module '../../../src/projections/runtime/database' {
   interface DB {
     test_fragile_notes: FragileNotesTable;
     test_fragile_batch_notes: FragileNotesTable;

@@ -1,6 +1,6 @@
 /** Read model of the fixture notes: one row per note. */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../../../src/projections/projection';
+import type { Projection } from '../../../src/projections/runtime/projection';
 
 export interface NotesTable {
   id: string;
@@ -10,7 +10,7 @@ export interface NotesTable {
   updated_at: string;
 }
 
-declare module '../../../src/projections/database' {
+declare module '../../../src/projections/runtime/database' {
   interface DB {
     test_notes: NotesTable;
   }

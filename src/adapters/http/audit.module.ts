@@ -1,6 +1,0 @@
-/** The audit trail's endpoints; they read the event store, which InfrastructureModule provides globally. */
-import { Module } from '@nestjs/common';
-import { AuditController } from './audit.controller';
-
-@Module({ controllers: [AuditController] })
-export class AuditModule {}
