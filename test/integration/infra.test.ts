@@ -90,13 +90,34 @@ describe('infra/docker-compose.yml', () => {
   });
 });
 
+describe('package-lock.json', () => {
+  // `npm ci` refuses a lockfile that lacks an optional dependency some platform would install, and a
+  // newcomer's `npm install` would write those entries in and leave a fresh clone dirty.
+  it("records every locked package's optional dependencies, for every platform", () => {
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { optionalDependencies?: Record<string, string> }>;
+    };
+    const missing = Object.entries(lock.packages).flatMap(([path, entry]) =>
+      Object.keys(entry.optionalDependencies ?? {})
+        .filter((name) => !lock.packages[`node_modules/${name}`] && !lock.packages[`${path}/node_modules/${name}`])
+        .map((name) => `${path || '(root)'} -> ${name}`),
+    );
+    expect(missing).toEqual([]);
+    expect(Object.keys(lock.packages)).toEqual(expect.arrayContaining(['node_modules/@swc/core-linux-x64-gnu', 'node_modules/@swc/core-darwin-arm64']));
+  });
+
+  it('is what .ci/run and the Dockerfile install, with npm ci', () => {
+    expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toMatch(/^npm ci --no-audit --no-fund$/m);
+  });
+});
+
 describe('infra/Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const stages = dockerfile.split(/^FROM /m).slice(1);
 
   it('builds with dev dependencies and runs node:20-slim with production ones only, as a non-root user', () => {
     expect(stages.map((stage) => stage.split('\n')[0])).toEqual(['node:20-slim AS build', 'node:20-slim AS runtime']);
-    expect(stages[0]).toMatch(/npm install --no-audit/);
+    expect(stages[0]).toMatch(/npm ci --no-audit/);
     expect(stages[0]).toMatch(/npm run build && npm prune --omit=dev/);
     const runtime = stages[1]!;
     expect(runtime).not.toMatch(/npm (ci|install)/);
