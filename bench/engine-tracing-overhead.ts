@@ -13,7 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src/adapters/postgres/database';
 import { migrateToLatest, migrationsFor } from '../src/adapters/postgres/migrate';
 import { benchTracing, type BenchTracing } from './engine-tracing';
-import { contenders, drive, lagBenchmark, type LagReport, type Settings, type Slice } from './engine.bench';
+import { contenders, drive, type Slice } from './engine-appends';
+import { lagBenchmark, type LagReport } from './engine-lag';
+import type { Settings } from './engine-workload';
 import { databaseUrl, ms, passOrMiss, rate, summarize, untyped, withAdmin } from './support';
 
 const TARGET_OVERHEAD = 0.1;
