@@ -35,7 +35,10 @@ const allowedImports = {
     const check = (literal) => {
       const specifier = literal?.type === 'Literal' ? literal.value : undefined;
       if (typeof specifier !== 'string' || !/^\.\.?(\/|$)/.test(specifier)) return;
-      const to = relative(root, resolve(dirname(context.filename), specifier)).split(sep).join('/').replace(/\.[cm]?js$/, '');
+      const to = relative(root, resolve(dirname(context.filename), specifier))
+        .split(sep)
+        .join('/')
+        .replace(/\.[cm]?js$/, '');
       if (allow.some((dir) => within(to, dir))) return;
       const reason = Object.entries(reasons).find(([dir]) => within(to, dir))?.[1] ?? otherwise;
       context.report({ node: literal, message: `'${specifier}' reaches ${to}: ${reason}` });
@@ -98,9 +101,12 @@ export default tseslint.config(
   {
     files: ['src/projections/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/adapters/**'], message: 'Application code depends on ports, not adapters.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/adapters/**'], message: 'Application code depends on ports, not adapters.' }],
+        },
+      ],
     },
   },
 );

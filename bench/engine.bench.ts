@@ -62,7 +62,8 @@ async function appendBenchmark(url: string, settings: Settings): Promise<Cell[]>
   const all = contenders(url, settings);
   const cells = new Map<string, Cell>();
   for (const writers of settings.writers) {
-    for (const contender of all) cells.set(`${writers}/${contender.name}`, { writers, contender: contender.name, count: 0, elapsedMs: 0, latencies: [], errors: 0 });
+    for (const contender of all)
+      cells.set(`${writers}/${contender.name}`, { writers, contender: contender.name, count: 0, elapsedMs: 0, latencies: [], errors: 0 });
   }
   const sliceSeconds = settings.seconds / settings.rounds;
   let sliceId = 0;
@@ -110,7 +111,13 @@ function printAppendTable(cells: readonly Cell[], settings: Settings): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   let previous: number | undefined;
   for (const [i, row] of rows.entries()) {
-    if (previous !== undefined && cells[i]!.writers !== previous) console.log(widths.map((w) => ' '.repeat(w)).join(' | ').trimEnd());
+    if (previous !== undefined && cells[i]!.writers !== previous)
+      console.log(
+        widths
+          .map((w) => ' '.repeat(w))
+          .join(' | ')
+          .trimEnd(),
+      );
     previous = cells[i]!.writers;
     console.log(line(row));
   }
@@ -208,7 +215,12 @@ export async function run(args: readonly string[]): Promise<void> {
       const streamName = `BENCH_ENGINE_${id}_${handler}`;
       let streamCreated = false;
       try {
-        const report = await lagBenchmark(databaseUrl(settings.adminUrl, lagDbs[index]!), settings, { streamName, subjectPrefix: `bench_engine_${id}_${handler}`, handler }, () => (streamCreated = true));
+        const report = await lagBenchmark(
+          databaseUrl(settings.adminUrl, lagDbs[index]!),
+          settings,
+          { streamName, subjectPrefix: `bench_engine_${id}_${handler}`, handler },
+          () => (streamCreated = true),
+        );
         console.log('');
         printLag(report, settings, streamName, handler);
       } catch (error) {

@@ -61,7 +61,11 @@ const isRelative = (specifier: string) => specifier === '.' || specifier === '..
 const target = (file: string, specifier: string) => posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.[cm]?js$/, '');
 
 const nodeBuiltins = new Set(builtinModules.map((name) => name.split('/')[0]!));
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 interface Rule {
   id: string;
@@ -74,9 +78,11 @@ interface Rule {
 const domainPackage = (site: ImportSite): { id: string; message: string } | undefined => {
   if (isRelative(site.specifier)) return undefined;
   const name = packageOf(site.specifier);
-  if (site.specifier.startsWith('node:') || nodeBuiltins.has(name)) return { id: 'domain-no-node', message: 'the domain does no IO: no Node built-in (node:*)' };
+  if (site.specifier.startsWith('node:') || nodeBuiltins.has(name))
+    return { id: 'domain-no-node', message: 'the domain does no IO: no Node built-in (node:*)' };
   if (name === 'pino') return { id: 'domain-no-logger', message: 'the domain does not log (pino): it returns events or throws a domain error' };
-  if (name.startsWith('@opentelemetry/')) return { id: 'domain-no-telemetry', message: 'the domain is not traced (OpenTelemetry): spans belong to commands and adapters' };
+  if (name.startsWith('@opentelemetry/'))
+    return { id: 'domain-no-telemetry', message: 'the domain is not traced (OpenTelemetry): spans belong to commands and adapters' };
   return { id: 'domain-no-package', message: 'the domain imports no package' };
 };
 

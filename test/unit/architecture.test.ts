@@ -28,7 +28,12 @@ const violations: [string, string, string, string][] = [
   ['domain-imports-only-domain', DOMAIN, "import { PostgresEventStore } from '../../adapters/eventstore/postgres-event-store';", 'layers/allowed-imports'],
   ['commands-depend-on-domain-ports-commands', COMMANDS, "import { CONFIG } from '../../config';", 'layers/allowed-imports'],
   ['commands-depend-on-domain-ports-commands', COMMANDS, "import type { ReadModelDb } from '../../projections/runtime/projection';", 'layers/allowed-imports'],
-  ['commands-depend-on-domain-ports-commands', COMMANDS, "import { PostgresEventStore } from '../../adapters/eventstore/postgres-event-store';", 'layers/allowed-imports'],
+  [
+    'commands-depend-on-domain-ports-commands',
+    COMMANDS,
+    "import { PostgresEventStore } from '../../adapters/eventstore/postgres-event-store';",
+    'layers/allowed-imports',
+  ],
   ['commands-depend-on-domain-ports-commands', COMMANDS, "import { TicketsModule } from '../../modules/tickets.module';", 'layers/allowed-imports'],
 ];
 
@@ -91,11 +96,15 @@ describe('the import rules, each made to fail once', () => {
       ['bench/b.ts', "import { helper } from './a.bench';"],
       ['src/x/p.ts', "import { t } from './q';"],
       ['src/x/q.ts', "import type { P } from './p';\nimport { r } from '../r';"],
-      ['src/r/index.ts', "export const r = 1;"],
+      ['src/r/index.ts', 'export const r = 1;'],
       ['src/self.ts', "export * from './self';"],
     ]);
     expect(importCycles(sources)).toEqual(
-      expect.arrayContaining([['bench/a.bench.ts', 'bench/b.ts', 'bench/a.bench.ts'], ['src/x/p.ts', 'src/x/q.ts', 'src/x/p.ts'], ['src/self.ts', 'src/self.ts']]),
+      expect.arrayContaining([
+        ['bench/a.bench.ts', 'bench/b.ts', 'bench/a.bench.ts'],
+        ['src/x/p.ts', 'src/x/q.ts', 'src/x/p.ts'],
+        ['src/self.ts', 'src/self.ts'],
+      ]),
     );
     expect(importCycles(sources)).toHaveLength(3);
     expect(importCycles(new Map([...sources].filter(([file]) => file.startsWith('src/r'))))).toEqual([]);
@@ -126,7 +135,9 @@ describe('lint refuses the same imports', () => {
     expect(await refusals(COMMANDS, "import { x } from '../../projections/tickets/ticket-list.queries';")).toEqual([
       expect.stringMatching(/reaches src\/projections\/tickets\/ticket-list\.queries: .*read models are reached through a port/),
     ]);
-    expect(await refusals(DOMAIN, "export const lazy = () => import('kysely');")).toEqual(['no-restricted-syntax: the domain loads no module at run time (import()).']);
+    expect(await refusals(DOMAIN, "export const lazy = () => import('kysely');")).toEqual([
+      'no-restricted-syntax: the domain loads no module at run time (import()).',
+    ]);
   });
 
   it.each(allowed)('and lets through, in %s: %s', async (file, source) => {
