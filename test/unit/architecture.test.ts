@@ -107,7 +107,13 @@ describe('the import rules, each made to fail once', () => {
       ]),
     );
     expect(importCycles(sources)).toHaveLength(3);
-    expect(importCycles(new Map([...sources].filter(([file]) => file.startsWith('src/r'))))).toEqual([]);
+    const diamond = new Map([
+      ['src/a.ts', "import './b';\nimport type { C } from './c';"],
+      ['src/b.ts', "export * from './d';"],
+      ['src/c.ts', "export { d } from './d';"],
+      ['src/d.ts', 'export const d = 1;'],
+    ]);
+    expect(importCycles(diamond)).toEqual([]);
   });
 });
 
