@@ -13,7 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src/adapters/postgres/database';
 import { migrateToLatest, migrationsFor } from '../src/adapters/postgres/migrate';
 import { benchTracing, type BenchTracing } from './engine-tracing';
-import { contenders, drive, lagBenchmark, type LagReport, type Settings, type Slice } from './engine.bench';
+import { contenders, drive, type Slice } from './engine-appends';
+import { lagBenchmark, type LagReport } from './engine-lag';
+import type { Settings } from './engine-workload';
 import { databaseUrl, ms, passOrMiss, rate, summarize, untyped, withAdmin } from './support';
 
 const TARGET_OVERHEAD = 0.1;
@@ -81,13 +83,27 @@ async function appendRounds(url: string, settings: Settings, tracing: BenchTraci
 
 function printAppendOverhead(rounds: readonly Round[], settings: Settings): void {
   const spans = median(rounds.map((r) => r.spansPerAppend));
-  console.log(`Appends (PostgresEventStore.append), tracing off vs on (${spans.toFixed(1)} spans exported per append when on), ${settings.rounds} interleaved rounds per writer count:`);
-  const header = ['writers', 'off appends/s', 'on appends/s', 'on/off min', 'median', 'max', 'p50 ms off→on', 'p99 ms off→on', 'CPU µs/append off→on', 'overhead'];
+  console.log(
+    `Appends (PostgresEventStore.append), tracing off vs on (${spans.toFixed(1)} spans exported per append when on), ${settings.rounds} interleaved rounds per writer count:`,
+  );
+  const header = [
+    'writers',
+    'off appends/s',
+    'on appends/s',
+    'on/off min',
+    'median',
+    'max',
+    'p50 ms off→on',
+    'p99 ms off→on',
+    'CPU µs/append off→on',
+    'overhead',
+  ];
   const rows = settings.writers.map((writers) => {
     const mine = rounds.filter((r) => r.writers === writers);
     const ratios = mine.map((r) => perSecond(r.on) / perSecond(r.off));
     const merged = (on: boolean) => summarize(mine.flatMap((r) => (on ? r.on : r.off).latencies));
-    const total = (on: boolean) => (mine.reduce((sum, r) => sum + (on ? r.on : r.off).count, 0) / mine.reduce((sum, r) => sum + (on ? r.on : r.off).elapsedMs, 0)) * 1000;
+    const total = (on: boolean) =>
+      (mine.reduce((sum, r) => sum + (on ? r.on : r.off).count, 0) / mine.reduce((sum, r) => sum + (on ? r.on : r.off).elapsedMs, 0)) * 1000;
     const [off, on] = [merged(false), merged(true)];
     const cpu = (on: boolean) => median(mine.map((r) => (on ? r.on : r.off).cpuMicros)).toFixed(0);
     const overhead = 1 - median(ratios);
@@ -111,7 +127,9 @@ function printAppendOverhead(rounds: readonly Round[], settings: Settings): void
   for (const row of rows) console.log(line(row));
   for (const round of rounds.filter((r) => r.off.errors + r.on.errors > 0)) {
     const first = round.off.firstError ?? round.on.firstError;
-    console.log(`! ${round.writers} writers: ${round.off.errors + round.on.errors} failed appends (first: ${first instanceof Error ? first.message : String(first)})`);
+    console.log(
+      `! ${round.writers} writers: ${round.off.errors + round.on.errors} failed appends (first: ${first instanceof Error ? first.message : String(first)})`,
+    );
   }
 }
 
@@ -122,7 +140,9 @@ interface LagRun {
 }
 
 function printLagOverhead(runs: readonly LagRun[], settings: Settings): void {
-  console.log(`Projection lag (append → read-model COMMIT) at ${rate(settings.lagRate)} events/s for ${settings.lagSeconds} s, ${settings.lagWriters} writers, set-based handler:`);
+  console.log(
+    `Projection lag (append → read-model COMMIT) at ${rate(settings.lagRate)} events/s for ${settings.lagSeconds} s, ${settings.lagWriters} writers, set-based handler:`,
+  );
   for (const [i, { on, report, spansPerEvent }] of runs.entries()) {
     const { p50, p99, max } = report.toCommitted;
     const spans = on ? `, ${spansPerEvent.toFixed(1)} spans exported per event` : '';
@@ -132,7 +152,10 @@ function printLagOverhead(runs: readonly LagRun[], settings: Settings): void {
     );
   }
   const of = (on: boolean, pick: (r: LagReport) => number) => median(runs.filter((r) => r.on === on).map((r) => pick(r.report)));
-  for (const [label, pick] of [['p50', (r: LagReport) => r.toCommitted.p50], ['p99', (r: LagReport) => r.toCommitted.p99]] as const) {
+  for (const [label, pick] of [
+    ['p50', (r: LagReport) => r.toCommitted.p50],
+    ['p99', (r: LagReport) => r.toCommitted.p99],
+  ] as const) {
     const [off, on] = [of(false, pick), of(true, pick)];
     console.log(`  ${label}: off ${ms(off)} ms, on ${ms(on)} ms, on/off ${(on / off).toFixed(2)}×`);
   }
@@ -175,7 +198,9 @@ export async function tracingOverhead(settings: Settings): Promise<void> {
       const spansPerEvent = ((await tracing.exportedSpans()) - spansBefore) / Math.max(1, report.issued);
       tracing.set(false);
       runs.push({ on, report, spansPerEvent });
-      process.stderr.write(`  lag run ${i + 1}/${LAG_RUNS.length} (tracing ${on ? 'on' : 'off'}) took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `  lag run ${i + 1}/${LAG_RUNS.length} (tracing ${on ? 'on' : 'off'}) took ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
     console.log('');
     printLagOverhead(runs, settings);
