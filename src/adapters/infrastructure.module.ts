@@ -44,7 +44,18 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
         { provide: READ_MODEL_PROGRESS, useFactory: (progress: ProjectionProgress) => new CheckpointReadModelProgress(progress), inject: [ProjectionProgress] },
         CommandRunner,
       ],
-      exports: [CONFIG, COMMAND_SETTINGS, LOGGER, INFRASTRUCTURE, EVENT_STORE, CHANGE_BUS, READ_MODEL_DB, ProjectionProgress, READ_MODEL_PROGRESS, CommandRunner],
+      exports: [
+        CONFIG,
+        COMMAND_SETTINGS,
+        LOGGER,
+        INFRASTRUCTURE,
+        EVENT_STORE,
+        CHANGE_BUS,
+        READ_MODEL_DB,
+        ProjectionProgress,
+        READ_MODEL_PROGRESS,
+        CommandRunner,
+      ],
     };
   }
 

@@ -47,7 +47,12 @@ export class CommandRunner {
   ) {}
 
   /** A command of one stream's decider: its events, if any, are appended to that stream. */
-  async run<C extends { type: string }, E extends DomainEvent, S>(decider: Decider<C, E, S>, target: CommandTarget, command: C, context: CommandContext): Promise<CommandResult> {
+  async run<C extends { type: string }, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    target: CommandTarget,
+    command: C,
+    context: CommandContext,
+  ): Promise<CommandResult> {
     const oneStream: StreamsCommand<StreamRead<E, S>> = {
       type: command.type,
       lanes: [target.stream],

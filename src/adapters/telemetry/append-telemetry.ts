@@ -42,7 +42,10 @@ export class AppendTelemetry {
   }
 
   private async traced<T>(category: string, attributes: Attributes, append: () => Promise<T>, resultAttributes: (result: T) => Attributes): Promise<T> {
-    const span = trace.getTracer(SCOPE).startSpan(`append ${category}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': this.system, ...attributes } });
+    const span = trace.getTracer(SCOPE).startSpan(`append ${category}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': this.system, ...attributes },
+    });
     const started = performance.now();
     let outcome = 'failed';
     try {

@@ -29,7 +29,10 @@ export class PushStreams {
     for (;;) {
       const missing = streamsToLoad(push, streams.states());
       if (missing.projects.length + missing.tasks.length === 0) return streams;
-      await Promise.all([fold(reads, projectDecider, missing.projects, projectStream, streams.projects), fold(reads, taskDecider, missing.tasks, taskStream, streams.tasks)]);
+      await Promise.all([
+        fold(reads, projectDecider, missing.projects, projectStream, streams.projects),
+        fold(reads, taskDecider, missing.tasks, taskStream, streams.tasks),
+      ]);
     }
   }
 

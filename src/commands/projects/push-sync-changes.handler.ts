@@ -75,11 +75,14 @@ export class PushSyncChangesHandler implements ICommandHandler<PushSyncChanges> 
     await this.progress.waitFor('projects', streams.newestPosition());
     const changed = changedSinceLastPull(push, await this.versions.of(pushedRecords(push)), lastPulledAt, context.actorId);
     if (changed.length > 0) {
-      throw new PushedRecordsRefused(conflict('PushedRecordsChangedSinceLastPull', 'records you pushed changed on the server after your last pull: pull, then push again'), changed);
+      const refusal = conflict('PushedRecordsChangedSinceLastPull', 'records you pushed changed on the server after your last pull: pull, then push again');
+      throw new PushedRecordsRefused(refusal, changed);
     }
     const changes = streams.changesOf(decideSyncPush(push, streams.states(), context, new Date().toISOString()));
     const eventCount = changes.reduce((sum, change) => sum + change.events.length, 0);
-    if (eventCount > MAX_EVENTS_PER_PUSH) throw invalid('APushFitsInOneAppend', `this push needs ${eventCount} events, more than the ${MAX_EVENTS_PER_PUSH} one push may append`);
+    if (eventCount > MAX_EVENTS_PER_PUSH) {
+      throw invalid('APushFitsInOneAppend', `this push needs ${eventCount} events, more than the ${MAX_EVENTS_PER_PUSH} one push may append`);
+    }
     return changes;
   }
 }
