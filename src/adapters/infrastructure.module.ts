@@ -7,8 +7,11 @@ import type { Config } from '../config';
 import { CONFIG } from '../config';
 import { EVENT_STORE } from '../ports/event-store.port';
 import { CHANGE_BUS } from '../ports/change-bus.port';
+import { COMMAND_SETTINGS, type CommandSettings } from '../ports/command-settings.port';
+import { READ_MODEL_PROGRESS } from '../ports/read-model-progress.port';
 import { CommandRunner } from '../commands/command-runner';
 import { ProjectionProgress } from '../projections/runtime/projection-progress';
+import { CheckpointReadModelProgress } from '../projections/runtime/read-model-progress';
 import { READ_MODEL_DB, type Projection } from '../projections/runtime/projection';
 import { Infrastructure, openInfrastructure, PipelineOptions } from './infrastructure';
 import { INFRASTRUCTURE } from './infrastructure.tokens';
@@ -30,6 +33,7 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
       module: InfrastructureModule,
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: COMMAND_SETTINGS, useValue: config satisfies CommandSettings },
         { provide: LOGGER, useValue: log },
         { provide: PIPELINE_OPTIONS, useValue: pipeline },
         { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, projections, log) },
@@ -37,9 +41,21 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
         { provide: CHANGE_BUS, useFactory: (i: Infrastructure) => i.changes, inject: [INFRASTRUCTURE] },
         { provide: READ_MODEL_DB, useFactory: (i: Infrastructure) => i.database.db, inject: [INFRASTRUCTURE] },
         { provide: ProjectionProgress, useFactory: (i: Infrastructure) => i.progress, inject: [INFRASTRUCTURE] },
+        { provide: READ_MODEL_PROGRESS, useFactory: (progress: ProjectionProgress) => new CheckpointReadModelProgress(progress), inject: [ProjectionProgress] },
         CommandRunner,
       ],
-      exports: [CONFIG, LOGGER, INFRASTRUCTURE, EVENT_STORE, CHANGE_BUS, READ_MODEL_DB, ProjectionProgress, CommandRunner],
+      exports: [
+        CONFIG,
+        COMMAND_SETTINGS,
+        LOGGER,
+        INFRASTRUCTURE,
+        EVENT_STORE,
+        CHANGE_BUS,
+        READ_MODEL_DB,
+        ProjectionProgress,
+        READ_MODEL_PROGRESS,
+        CommandRunner,
+      ],
     };
   }
 

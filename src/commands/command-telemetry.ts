@@ -4,7 +4,7 @@
  * and outcome, and concurrency retries. Written against the OpenTelemetry API only, which is a
  * no-op until the telemetry adapter starts an SDK.
  */
-import { context, metrics, propagation, SpanStatusCode, trace, type Counter } from '@opentelemetry/api';
+import { context, metrics, propagation, SpanStatusCode, trace, type Attributes, type Counter } from '@opentelemetry/api';
 import { DomainError } from '../domain/errors';
 
 const SCOPE = 'switchboard.commands';
@@ -24,8 +24,9 @@ export class CommandTelemetry {
     });
   }
 
-  async observe<T>(type: string, stream: string, run: () => Promise<T>): Promise<T> {
-    return trace.getTracer(SCOPE).startActiveSpan(`command ${type}`, { attributes: { 'switchboard.command.type': type, 'switchboard.stream': stream } }, async (span) => {
+  /** `attributes`: what else the span should say, such as the stream of a one-stream command. */
+  async observe<T>(type: string, attributes: Attributes, run: () => Promise<T>): Promise<T> {
+    return trace.getTracer(SCOPE).startActiveSpan(`command ${type}`, { attributes: { 'switchboard.command.type': type, ...attributes } }, async (span) => {
       let outcome: CommandOutcome = 'failed';
       try {
         const result = await run();

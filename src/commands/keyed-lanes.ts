@@ -16,4 +16,15 @@ export class KeyedLanes {
     });
     return result;
   }
+
+  /**
+   * Runs the task holding the lane of every key at once. Lanes are taken one after another in one
+   * order (sorted) by every caller, and a one-key task holds nothing while it waits, so no two
+   * tasks can each hold a lane the other waits for: many-key and one-key tasks never deadlock.
+   */
+  runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const ordered = [...new Set(keys)].sort();
+    const holdingAll = ordered.reduceRight<() => Promise<T>>((inner, key) => () => this.run(key, inner), task);
+    return holdingAll();
+  }
 }

@@ -10,12 +10,19 @@ import {
   ListCustomerGroupsHandler,
   ListCustomersHandler,
 } from '../projections/customers/customers.query-handlers';
+import { ACTIVE_USERS } from '../ports/active-users.port';
+import { KNOWN_CUSTOMERS } from '../ports/known-customers.port';
+import { READ_MODEL_DB, type ReadModelDb } from '../projections/runtime/projection';
+import { ReadModelActiveUsers } from '../projections/identity/read-model-active-users';
+import { ReadModelKnownCustomers } from '../projections/customers/read-model-known-customers';
 import { CustomersController } from '../adapters/http/customers/customers.controller';
 import { CustomerGroupsController } from '../adapters/http/customers/customer-groups.controller';
 
 @Module({
   controllers: [CustomerGroupsController, CustomersController],
   providers: [
+    { provide: ACTIVE_USERS, useFactory: (db: ReadModelDb) => new ReadModelActiveUsers(db), inject: [READ_MODEL_DB] },
+    { provide: KNOWN_CUSTOMERS, useFactory: (db: ReadModelDb) => new ReadModelKnownCustomers(db), inject: [READ_MODEL_DB] },
     HandleCustomerCommandHandler,
     HandleCustomerGroupCommandHandler,
     BatchUpdateCustomersHandler,

@@ -130,6 +130,24 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
     expect(value(samples, 'switchboard_eventstore_append_duration_count', { category: 'note', outcome: 'conflict' })).toBe(1);
   });
 
+  it('counts sync pushes as commands, accepted and rejected, and times their atomic append', async () => {
+    const owner = await registerUser(t.url);
+    const [projectId, taskId] = [randomUUID().replace(/-/g, '').slice(0, 16), randomUUID().replace(/-/g, '').slice(0, 16)];
+    const push = (changes: unknown) => http(t.url, 'POST', '/api/v1/sync?lastPulledAt=null', { changes }, bearer(owner.accessToken));
+    const pushed = await push({
+      projects: { created: [{ id: projectId, name: 'Metered', description: '' }] },
+      tasks: { created: [{ id: taskId, title: 'Count me', description: '', is_completed: false, project_id: projectId }] },
+    });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+    const unseen = await push({ projects: { updated: [{ id: projectId, name: 'Renamed', description: '' }] } });
+    expect(unseen.status, JSON.stringify(unseen.body)).toBe(409); // it changed on the server since the (never made) last pull
+
+    const samples = await scrape();
+    expect(value(samples, 'switchboard_commands_total', { type: 'PushSyncChanges', outcome: 'accepted' })).toBe(1);
+    expect(value(samples, 'switchboard_commands_total', { type: 'PushSyncChanges', outcome: 'rejected' })).toBe(1);
+    expect(value(samples, 'switchboard_eventstore_append_duration_count', { category: 'project+task', outcome: 'appended' })).toBe(1);
+  });
+
   it('needs no token and stays out of the OpenAPI document', async () => {
     const document = await http(t.url, 'GET', '/openapi.json');
     expect(Object.keys(document.body.paths as object).filter((path) => path.includes('metrics'))).toEqual([]);

@@ -5,7 +5,9 @@
  * to a subscribed websocket, each linked to its parent: through the active context in process, the
  * traceparent stamped on the event, and the trace headers on the JetStream and `changes.>` messages.
  * Without NATS (in-process bus) the projector continues from the event's traceparent instead.
+ * A sync push is a command like the others: its span holds its one atomic append to many streams.
  */
+import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +117,29 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
     // The request's log line carries its id and the trace's ids.
     const requestLine = captured.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.reqId === posted.headers.get('x-request-id') && line.msg === 'request completed');
     expect(requestLine).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[\da-f]{16}$/) });
+  });
+
+  it('traces a sync push as one command, with its atomic append to every stream under it', async () => {
+    const owner = await app.registerUser(t.url);
+    const [projectId, taskId] = [randomUUID().replace(/-/g, '').slice(0, 16), randomUUID().replace(/-/g, '').slice(0, 16)];
+    const changes = {
+      projects: { created: [{ id: projectId, name: 'Traced', description: '' }] },
+      tasks: { created: [{ id: taskId, title: 'Follow it', description: '', is_completed: false, project_id: projectId }] },
+    };
+    const pushed = await app.http(t.url, 'POST', '/api/v1/sync?lastPulledAt=null', { changes }, app.bearer(owner.accessToken));
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+
+    const appends = exporter.getFinishedSpans().filter((span) => span.name === 'append project+task' && span.attributes['switchboard.position'] === pushed.body.position);
+    expect(appends, 'one append span for the whole push').toHaveLength(1);
+    const spans = spansOf(appends[0]!.spanContext().traceId);
+    const command = spans.find((span) => span.spanContext().spanId === parentOf(appends[0]!));
+    expect(command?.name, 'the append is a child of the command span').toBe('command PushSyncChanges');
+    expect(command!.attributes['switchboard.command.outcome']).toBe('accepted');
+    expect(appends[0]!.attributes).toMatchObject({ 'db.system.name': 'postgresql', 'switchboard.streams': 2, 'switchboard.event_count': 3 });
+    expect(ancestorsOf(command!, spans).at(-1)?.attributes['http.route']).toBe('/api/v1/sync');
+    for (const stream of [`project-${projectId}`, `task-${taskId}`]) {
+      for (const event of await t.infrastructure.store.readStream(stream)) expect(event.metadata.traceparent).toBe(`00-${command!.spanContext().traceId}-${command!.spanContext().spanId}-01`);
+    }
   });
 
   it('links the same way without NATS: the projector continues from the event, the push from the in-process notice', async () => {

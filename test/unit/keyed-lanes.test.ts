@@ -41,4 +41,33 @@ describe('KeyedLanes', () => {
     await Promise.all([lanes.run('a', task()), lanes.run('b', task()), lanes.run('c', task())]);
     expect(most).toBe(3);
   });
+
+  it('runs many-key and one-key tasks to the end, never two holding one key at once, whatever the order they come in (property)', async () => {
+    const key = fc.constantFrom('a', 'b', 'c', 'd');
+    const task = fc.record({ keys: fc.uniqueArray(key, { minLength: 1, maxLength: 4 }), ms: fc.integer({ min: 0, max: 2 }), fails: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(task, { maxLength: 25 }), async (tasks) => {
+        const lanes = new KeyedLanes();
+        const holding = new Set<string>();
+        let finished = 0;
+        const all = Promise.allSettled(
+          tasks.map(({ keys, ms, fails }) =>
+            lanes.runAll(keys, async () => {
+              for (const k of keys) expect(holding.has(k), `${k} held twice`).toBe(false);
+              for (const k of keys) holding.add(k);
+              await new Promise((r) => setTimeout(r, ms));
+              for (const k of keys) holding.delete(k);
+              finished++;
+              if (fails) throw new Error('task failed');
+            }),
+          ),
+        );
+        // A deadlock never settles: give the tasks far longer than they need, then look.
+        const settled = await Promise.race([all.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 2_000))]);
+        expect(settled, 'every task ran to the end (no deadlock)').toBe(true);
+        expect(finished).toBe(tasks.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
 });

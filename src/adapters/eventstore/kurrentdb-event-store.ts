@@ -115,8 +115,12 @@ export class KurrentDbEventStore implements EventStore {
    * read back by metadataOf. It answers one position for the whole append, so each stream's
    * position is read from the stream, as for servers that leave it out of a single append.
    */
-  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    if (appends.length === 0) return [];
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return Promise.resolve([]);
+    return this.telemetry.observeMany(appends, () => this.appendManyNow(appends));
+  }
+
+  private async appendManyNow(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (new Set(appends.map((a) => a.stream)).size !== appends.length) throw new Error('appendMany takes each stream once');
     for (const { stream, events } of appends) if (events.length === 0) throw new Error(`append to ${stream} needs at least one event`);
     let written: MultiAppendResult;

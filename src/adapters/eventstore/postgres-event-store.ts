@@ -59,8 +59,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** One transaction calling `sb_append` per stream: its positions continue after its own earlier appends. */
-  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    if (appends.length === 0) return [];
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return Promise.resolve([]);
+    return this.telemetry.observeMany(appends, () => this.appendManyNow(appends));
+  }
+
+  private async appendManyNow(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (new Set(appends.map((a) => a.stream)).size !== appends.length) throw new Error('appendMany takes each stream once');
     // Streams are locked in name order, so two transactions over the same streams cannot deadlock.
     const order = appends.map((_, index) => index).sort((a, b) => (appends[a]!.stream < appends[b]!.stream ? -1 : 1));

@@ -9,6 +9,7 @@ import { ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { WrongExpectedRevisionError } from '../../ports/event-store.port';
+import { ShuttingDown } from '../../commands/shutting-down';
 import { ProjectionNotCaughtUpError } from '../../projections/runtime/projection-progress';
 import { LOGGER, type Logger } from '../logger';
 import { ProblemDetails, problem } from './problem-codes';
@@ -82,6 +83,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof WrongExpectedRevisionError) {
       return { body: problem('concurrencyConflict', 'The resource changed while the command ran; read it again and retry.') };
     }
+    if (exception instanceof ShuttingDown) return { body: problem('shuttingDown', exception.message) };
     if (exception instanceof ProjectionNotCaughtUpError) {
       return {
         body: problem('projectionNotCaughtUp', exception.message, { projection: exception.projection, minPosition: exception.minPosition, position: exception.checkpoint }),
@@ -108,9 +110,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Nest wraps Fastify's body-parsing errors in a bare HttpException; its own 400s are subclasses.
     if (status === 400 && exception.constructor === HttpException) return problem('malformedBody', detail);
     if (name) return problem(name, detail);
-    // The only 503 raised as an HttpException is the command runner refusing work while it drains;
-    // not-ready and not-caught-up answers are raised as their own problems above.
-    if (status === 503) return problem('shuttingDown', detail);
     return { ...problem(status >= 500 ? 'internal' : 'validationFailed', detail), status };
   }
 }

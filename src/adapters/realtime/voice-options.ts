@@ -1,6 +1,6 @@
 /** Voice for a gateway built from the opened infrastructure: commands through the given runner (or one of its own, standalone), media as configured. */
 import { CommandRunner } from '../../commands/command-runner';
-import { ReadModelVoiceLocator } from '../../commands/voice/read-model-voice-locator';
+import { ReadModelVoiceLocator } from '../../projections/voice/read-model-voice-locator';
 import { VoiceCommands } from '../../commands/voice/voice-commands';
 import type { Infrastructure } from '../infrastructure';
 import { openMediaServer } from '../media/media-server.factory';

@@ -8,7 +8,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { CustomerFields } from '../../domain/customers/customer.decider';
 import { invalid } from '../../domain/errors';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
+import { ACTIVE_USERS, type ActiveUsers } from '../../ports/active-users.port';
 import { CommandRunner } from '../command-runner';
 import { CommandContext, CommandResult, derivedId } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';
@@ -41,12 +41,12 @@ export class BatchUpdateCustomers extends Command<CustomerBatchOutcome[]> {
 export class BatchUpdateCustomersHandler implements ICommandHandler<BatchUpdateCustomers> {
   constructor(
     private readonly runner: CommandRunner,
-    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(ACTIVE_USERS) private readonly users: ActiveUsers,
   ) {}
 
   async execute({ items, context }: BatchUpdateCustomers): Promise<CustomerBatchOutcome[]> {
     const at = new Date().toISOString();
-    const staff = await staffOwners(this.db, items.map((item) => item.changes.ownerId));
+    const staff = await staffOwners(this.users, items.map((item) => item.changes.ownerId));
     const firstIndexOf = new Map<string, number>();
     for (const item of items) if (!firstIndexOf.has(item.customerId)) firstIndexOf.set(item.customerId, item.index);
 

@@ -4,7 +4,7 @@
  * (created a moment ago) are looked up in the log, which is never behind.
  */
 import { customerDecider, customerStream } from '../../domain/customers/customer.decider';
-import type { ReadModelDb } from '../../projections/runtime/projection';
+import type { KnownCustomers } from '../../ports/known-customers.port';
 import type { CommandRunner } from '../command-runner';
 import { mapConcurrently } from '../map-concurrently';
 
@@ -16,11 +16,10 @@ export async function customerExists(runner: CommandRunner, customerId: string):
 }
 
 /** Those of `customerIds` that name no existing customer. */
-export async function unknownCustomers(db: ReadModelDb, runner: CommandRunner, customerIds: readonly string[]): Promise<string[]> {
+export async function unknownCustomers(known: KnownCustomers, runner: CommandRunner, customerIds: readonly string[]): Promise<string[]> {
   const unique = [...new Set(customerIds)];
   if (unique.length === 0) return [];
-  const known = await db.selectFrom('customers').select('id').where('id', 'in', unique).where('deleted_at', 'is', null).execute();
-  const seen = new Set(known.map((row) => row.id));
+  const seen = await known.existing(unique);
   const unseen = unique.filter((id) => !seen.has(id));
   const exists = await mapConcurrently(unseen, LOOKUPS_IN_FLIGHT, (id) => customerExists(runner, id));
   return unseen.filter((_, i) => !exists[i]);

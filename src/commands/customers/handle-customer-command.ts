@@ -6,7 +6,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerCommand, customerDecider, customerStream } from '../../domain/customers/customer.decider';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
+import { ACTIVE_USERS, type ActiveUsers } from '../../ports/active-users.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';
@@ -33,12 +33,12 @@ export function runCustomerCommand(runner: CommandRunner, command: CustomerComma
 export class HandleCustomerCommandHandler implements ICommandHandler<HandleCustomerCommand> {
   constructor(
     private readonly runner: CommandRunner,
-    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(ACTIVE_USERS) private readonly users: ActiveUsers,
   ) {}
 
   async execute({ command, context }: HandleCustomerCommand): Promise<CommandResult> {
     const ownerId = ownerNamedBy(command);
-    if (ownerId && !(await staffOwners(this.db, [ownerId])).has(ownerId)) throw ownerIsNotStaff(ownerId);
+    if (ownerId && !(await staffOwners(this.users, [ownerId])).has(ownerId)) throw ownerIsNotStaff(ownerId);
     return runCustomerCommand(this.runner, command, context);
   }
 }

@@ -5,7 +5,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CustomerGroupCommand, customerGroupDecider, customerGroupStream } from '../../domain/customers/customer-group.decider';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
+import { KNOWN_CUSTOMERS, type KnownCustomers } from '../../ports/known-customers.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 import { unknownCustomers } from './existing-customers';
@@ -27,13 +27,13 @@ export class HandleCustomerGroupCommand extends Command<CommandResult> {
 export class HandleCustomerGroupCommandHandler implements ICommandHandler<HandleCustomerGroupCommand> {
   constructor(
     private readonly runner: CommandRunner,
-    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    @Inject(KNOWN_CUSTOMERS) private readonly known: KnownCustomers,
   ) {}
 
   async execute({ command, context }: HandleCustomerGroupCommand): Promise<CommandResult> {
     const decided: CustomerGroupCommand =
       command.type === 'AddCustomersToGroup'
-        ? { ...command, data: { ...command.data, unknownCustomerIds: await unknownCustomers(this.db, this.runner, command.data.customerIds) } }
+        ? { ...command, data: { ...command.data, unknownCustomerIds: await unknownCustomers(this.known, this.runner, command.data.customerIds) } }
         : command;
     const { groupId } = command.data;
     return this.runner.run(customerGroupDecider, { id: groupId, stream: customerGroupStream(groupId) }, decided, context);

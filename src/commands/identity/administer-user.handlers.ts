@@ -7,7 +7,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore } from '../../ports/identity.ports';
-import { ProjectionProgress } from '../../projections/runtime/projection-progress';
+import { READ_MODEL_PROGRESS, type ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandRunner } from '../command-runner';
 import { ChangeUserRole, DeactivateUser } from './identity.commands';
 
@@ -15,7 +15,7 @@ import { ChangeUserRole, DeactivateUser } from './identity.commands';
 export class ChangeUserRoleHandler implements ICommandHandler<ChangeUserRole> {
   constructor(
     private readonly runner: CommandRunner,
-    private readonly progress: ProjectionProgress,
+    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
   ) {}
 
   async execute({ userId, role, context }: ChangeUserRole) {
@@ -35,7 +35,7 @@ export class DeactivateUserHandler implements ICommandHandler<DeactivateUser> {
   constructor(
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     private readonly runner: CommandRunner,
-    private readonly progress: ProjectionProgress,
+    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
   ) {}
 
   async execute({ userId, context }: DeactivateUser) {

@@ -6,7 +6,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
-import { CONFIG, type Config } from '../../config';
+import { COMMAND_SETTINGS, type CommandSettings } from '../../ports/command-settings.port';
 import { CommandRunner } from '../command-runner';
 import { ChangePassword } from './identity.commands';
 import { checkPassword, invalidCredentials, PasswordCheckDeps } from './password-check';
@@ -18,7 +18,7 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {
   constructor(
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     @Inject(PASSWORD_HASHER) private readonly passwords: PasswordHasher,
-    @Inject(CONFIG) config: Pick<Config, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>,
+    @Inject(COMMAND_SETTINGS) config: Pick<CommandSettings, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>,
     private readonly runner: CommandRunner,
   ) {
     this.check = { credentials, passwords, config, runner };

@@ -6,7 +6,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CREDENTIAL_STORE, CredentialStore } from '../../ports/identity.ports';
-import { CONFIG, type Config } from '../../config';
+import { COMMAND_SETTINGS, type CommandSettings } from '../../ports/command-settings.port';
 import { LOGGER, type OperatorLog } from '../../ports/logger.port';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CommandRunner } from '../command-runner';
@@ -17,7 +17,7 @@ import { RegisterUser } from './identity.commands';
 @Injectable()
 export class FirstAdmin implements OnApplicationBootstrap {
   constructor(
-    @Inject(CONFIG) private readonly config: Pick<Config, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD' | 'ADMIN_USERNAME'>,
+    @Inject(COMMAND_SETTINGS) private readonly config: Pick<CommandSettings, 'ADMIN_EMAIL' | 'ADMIN_PASSWORD' | 'ADMIN_USERNAME'>,
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     @Inject(LOGGER) private readonly log: OperatorLog,
     private readonly commands: CommandBus,

@@ -6,7 +6,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
-import { CONFIG, type Config } from '../../config';
+import { COMMAND_SETTINGS, type CommandSettings } from '../../ports/command-settings.port';
 import { CommandRunner } from '../command-runner';
 import { LogIn } from './identity.commands';
 import { checkPassword, invalidCredentials, PasswordCheckDeps } from './password-check';
@@ -19,7 +19,7 @@ export class LogInHandler implements ICommandHandler<LogIn> {
   constructor(
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     @Inject(PASSWORD_HASHER) private readonly passwords: PasswordHasher,
-    @Inject(CONFIG) config: Pick<Config, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>,
+    @Inject(COMMAND_SETTINGS) config: Pick<CommandSettings, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>,
     runner: CommandRunner,
     private readonly sessions: SessionIssuer,
   ) {

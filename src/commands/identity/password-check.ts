@@ -5,7 +5,7 @@
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { locked, unauthenticated } from '../../domain/errors';
 import type { CredentialStore, PasswordHasher, StoredCredentials } from '../../ports/identity.ports';
-import type { Config } from '../../config';
+import type { CommandSettings } from '../../ports/command-settings.port';
 import type { CommandContext } from '../command-context';
 import type { CommandRunner } from '../command-runner';
 
@@ -14,7 +14,7 @@ export const invalidCredentials = () => unauthenticated('CredentialsMustMatch', 
 export interface PasswordCheckDeps {
   credentials: CredentialStore;
   passwords: PasswordHasher;
-  config: Pick<Config, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>;
+  config: Pick<CommandSettings, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>;
   runner: CommandRunner;
 }
 

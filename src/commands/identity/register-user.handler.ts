@@ -9,7 +9,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { conflict } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
-import { ProjectionProgress } from '../../projections/runtime/projection-progress';
+import { READ_MODEL_PROGRESS, type ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandRunner } from '../command-runner';
 import { EVENT_STORE, EventStore } from '../../ports/event-store.port';
 import { RegisterUser } from './identity.commands';
@@ -23,7 +23,7 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: CommandRunner,
     private readonly sessions: SessionIssuer,
-    private readonly progress: ProjectionProgress,
+    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
   ) {}
 
   async execute({ input, client, context, role }: RegisterUser) {

@@ -3,10 +3,10 @@
  * the access check reads that view on every request, so the very next request of every holder
  * of the role is judged by it, with no new login.
  */
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RoleCommand, roleDecider, roleStream } from '../../domain/identity/role.decider';
-import { ProjectionProgress } from '../../projections/runtime/projection-progress';
-import { rolesProjection } from '../../projections/identity/roles.projection';
+import { READ_MODEL_PROGRESS, type ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 
@@ -20,13 +20,13 @@ export class ChangeRolePermissions extends Command<CommandResult> {
 export class ChangeRolePermissionsHandler implements ICommandHandler<ChangeRolePermissions> {
   constructor(
     private readonly runner: CommandRunner,
-    private readonly progress: ProjectionProgress,
+    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
   ) {}
 
   async execute({ command, context }: ChangeRolePermissions): Promise<CommandResult> {
     const { role } = command.data;
     const result = await this.runner.run(roleDecider, { id: role, stream: roleStream(role) }, command, context);
-    await this.progress.waitFor(rolesProjection.name, result.position);
+    await this.progress.waitFor('roles', result.position);
     return result;
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
-import { CONFIG, type Config } from '../../config';
+import { COMMAND_SETTINGS, type CommandSettings } from '../../ports/command-settings.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext } from '../command-context';
 import type { Client, IssuedSession } from './identity.commands';
@@ -13,7 +13,7 @@ export class SessionIssuer {
   constructor(
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
-    @Inject(CONFIG) private readonly config: Pick<Config, 'REFRESH_TOKEN_TTL_DAYS'>,
+    @Inject(COMMAND_SETTINGS) private readonly config: Pick<CommandSettings, 'REFRESH_TOKEN_TTL_DAYS'>,
     private readonly runner: CommandRunner,
   ) {}
 

@@ -1,12 +1,9 @@
 /** The voice commands on the command bus (the HTTP API's moderation endpoints use it). */
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore } from '../../ports/event-store.port';
-import { READ_MODEL_DB, type ReadModelDb } from '../../projections/runtime/projection';
-import { ProjectionProgress } from '../../projections/runtime/projection-progress';
+import { VOICE_PARTICIPANT_LOCATOR, type VoiceParticipantLocator } from '../../ports/voice-participants.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
-import { ReadModelVoiceLocator } from './read-model-voice-locator';
 import { VoiceCommands, type VoiceRequest } from './voice-commands';
 
 export class HandleVoiceCommand extends Command<CommandResult> {
@@ -19,8 +16,8 @@ export class HandleVoiceCommand extends Command<CommandResult> {
 export class HandleVoiceCommandHandler implements ICommandHandler<HandleVoiceCommand> {
   private readonly commands: VoiceCommands;
 
-  constructor(runner: CommandRunner, @Inject(EVENT_STORE) store: EventStore, @Inject(READ_MODEL_DB) db: ReadModelDb, progress: ProjectionProgress) {
-    this.commands = new VoiceCommands(runner, new ReadModelVoiceLocator(store, db, progress));
+  constructor(runner: CommandRunner, @Inject(VOICE_PARTICIPANT_LOCATOR) locator: VoiceParticipantLocator) {
+    this.commands = new VoiceCommands(runner, locator);
   }
 
   execute({ request, context }: HandleVoiceCommand) {

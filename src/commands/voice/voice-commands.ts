@@ -18,17 +18,13 @@ import { channelDecider, channelStream } from '../../domain/chat/channel.decider
 import { VoiceChannelCommand, voiceChannelDecider, voiceStream } from '../../domain/voice/voice-channel.decider';
 import { CommandContext, CommandResult, derivedId } from '../command-context';
 import type { CommandRunner } from '../command-runner';
+import type { VoiceParticipantLocator } from '../../ports/voice-participants.port';
 
 /** A voice command as a caller asks for it: the channel's state is not the caller's to say. */
 export type VoiceRequest = WithoutChannel<VoiceChannelCommand>;
 type WithoutChannel<C> = C extends { type: infer T; data: infer D extends { channel: ChannelState } } ? { type: T; data: Omit<D, 'channel'> } : C;
 
 type JoinRequest = Extract<VoiceRequest, { type: 'JoinVoiceChannel' }>;
-
-/** Where a user is listed in voice, as far as the read models know. */
-export interface VoiceParticipantLocator {
-  channelsOf(userId: string): Promise<string[]>;
-}
 
 export class VoiceCommands {
   constructor(

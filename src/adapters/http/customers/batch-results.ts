@@ -3,10 +3,10 @@
  * answered or the problem it would have answered alone (status, stable code, detail), so that a
  * client handles an item exactly as it would a single request.
  */
-import { HttpException } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { DomainError } from '../../../domain/errors';
 import type { CustomerBatchOutcome } from '../../../commands/customers/batch-update-customers.handler';
+import { ShuttingDown } from '../../../commands/shutting-down';
 import type { Logger } from '../../logger';
 import { problem, ProblemDetails } from '../problem-codes';
 import { domainProblem, zodErrors } from '../problem-details.filter';
@@ -29,7 +29,7 @@ export function itemResult(outcome: CustomerBatchOutcome, log: Logger): BatchIte
   if ('result' in outcome) return { index, id, status: 200, revision: outcome.result.revision, position: outcome.result.position };
   const { error } = outcome;
   if (error instanceof DomainError) return failedItem(index, id, domainProblem(error));
-  if (error instanceof HttpException && error.getStatus() === 503) return failedItem(index, id, problem('shuttingDown', error.message));
+  if (error instanceof ShuttingDown) return failedItem(index, id, problem('shuttingDown', error.message));
   log.error({ err: error, customerId: id }, 'batch item failed');
   return failedItem(index, id, problem('internal', 'Something went wrong on our side; it has been logged.'));
 }

@@ -4,17 +4,17 @@
  * lags longer is read as it is (a switch may then miss a join made within that lag).
  */
 import type { EventStore } from '../../ports/event-store.port';
-import type { ReadModelDb } from '../../projections/runtime/projection';
-import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/runtime/projection-progress';
-import { voiceChannelsOf } from '../../projections/voice/voice.queries';
-import { voiceProjection } from '../../projections/voice/voice.projection';
-import type { VoiceParticipantLocator } from './voice-commands';
+import type { VoiceParticipantLocator } from '../../ports/voice-participants.port';
+import type { ReadModelDb } from '../runtime/projection';
+import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../runtime/projection-progress';
+import { voiceChannelsOf } from './voice.queries';
+import { voiceProjection } from './voice.projection';
 
 const CATCH_UP_MS = 2_000;
 
 export class ReadModelVoiceLocator implements VoiceParticipantLocator {
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Pick<EventStore, 'headPosition'>,
     private readonly db: ReadModelDb,
     private readonly progress: ProjectionProgress,
   ) {}
