@@ -12,6 +12,7 @@ import { setupOpenApi } from './adapters/http/openapi';
 import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import { logRequests } from './adapters/http/request-log';
+import { refuseUnstorableText } from './adapters/http/storable-text';
 import { PrometheusMetrics } from './adapters/telemetry/prometheus-metrics';
 import { observeHttpLatency } from './adapters/telemetry/http-metrics';
 
@@ -34,6 +35,7 @@ export async function createApp(config: Config, options: AppOptions = {}, log: L
   await app.register(helmet, { contentSecurityPolicy: false }); // JSON API; Swagger UI needs inline scripts
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: true });
   logRequests(app, log);
+  refuseUnstorableText(app);
   observeHttpLatency(app);
   setupOpenApi(app);
   return app;
