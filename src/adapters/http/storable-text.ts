@@ -32,7 +32,8 @@ const printable = (text: string) => text.replace(UNSTORABLE, (c) => `\\u${c.char
 
 /**
  * Every string (value or key) in a parsed JSON value that cannot be stored, with its dot-joined
- * path as validation errors name fields. Iterative, because a 1 MB body can nest deeper than the stack.
+ * path as validation errors name fields. Iterative, because a 1 MB body can nest deeper than the
+ * stack. Raw bytes (a Buffer body) are not text and are left to whoever reads them.
  */
 export function unstorableText(value: unknown): TextIssue[] {
   const issues: TextIssue[] = [];
@@ -45,7 +46,7 @@ export function unstorableText(value: unknown): TextIssue[] {
       if (why) issues.push({ path: path || '(root)', message: why });
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) pending.push({ value: current[i], path: join(path, i) });
-    } else if (current !== null && typeof current === 'object') {
+    } else if (current !== null && typeof current === 'object' && !ArrayBuffer.isView(current)) {
       for (const [key, item] of Object.entries(current).reverse()) {
         const why = whyUnstorable(key);
         if (why) issues.push({ path: join(path, printable(key)), message: `the key ${why}` });
