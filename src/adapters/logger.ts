@@ -33,6 +33,11 @@ export const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${fiel
 /** What stdout may hold for a reader that has stopped reading before lines are dropped: the bound on the log's memory. */
 export const MAX_BUFFERED_LOG_BYTES = 4 * 1024 * 1024;
 
+type Stdout = NodeJS.WritableStream & { writableLength: number };
+
+/** Per stream, shared by every logger on it: one error listener, one count of dropped lines. */
+const outputs = new WeakMap<Stdout, { broken: boolean; dropped: number }>();
+
 /**
  * Lines go through process.stdout, which on a pipe or socket writes without blocking and queues
  * the rest. pino's default, a synchronous write to fd 1, blocked the whole event loop (timers,
@@ -40,11 +45,6 @@ export const MAX_BUFFERED_LOG_BYTES = 4 * 1024 * 1024;
  * stalled reader costs at most `maxBufferedBytes`; lines past it are dropped and their number
  * logged once it reads again. A reader that has gone (EPIPE) ends the logging, not the process.
  */
-type Stdout = NodeJS.WritableStream & { writableLength: number };
-
-/** Per stream, shared by every logger on it: one error listener, one count of dropped lines. */
-const outputs = new WeakMap<Stdout, { broken: boolean; dropped: number }>();
-
 export function stdoutDestination(stdout: Stdout = process.stdout, maxBufferedBytes = MAX_BUFFERED_LOG_BYTES): DestinationStream {
   let output = outputs.get(stdout);
   if (!output) {
