@@ -1,6 +1,7 @@
 /**
  * Builds the HTTP application on Fastify: `/api/v1` prefix, problem+json errors (also for
- * unknown routes and bad JSON), OpenAPI at `/openapi.json` and `/docs`, metrics at `/metrics`.
+ * unknown routes and bad JSON), security headers, text PostgreSQL cannot store refused at the edge,
+ * OpenAPI at `/openapi.json` and `/docs`. Metrics have a port of their own (metrics-server.ts).
  */
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,9 +10,10 @@ import type { Config } from './config';
 import { AppModule, AppOptions } from './app.module';
 import { createLogger, type Logger } from './adapters/logger';
 import { setupOpenApi } from './adapters/http/openapi';
-import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import { logRequests } from './adapters/http/request-log';
+import { refuseUnstorableText } from './adapters/http/storable-text';
+import { secureHeaders } from './adapters/http/security-headers';
 import { PrometheusMetrics } from './adapters/telemetry/prometheus-metrics';
 import { observeHttpLatency } from './adapters/telemetry/http-metrics';
 
@@ -28,12 +30,12 @@ export async function createApp(config: Config, options: AppOptions = {}, log: L
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  await app.register(helmet, { contentSecurityPolicy: false }); // JSON API; Swagger UI needs inline scripts
+  await secureHeaders(app);
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: true });
   logRequests(app, log);
+  refuseUnstorableText(app);
   observeHttpLatency(app);
   setupOpenApi(app);
   return app;

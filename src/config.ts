@@ -58,6 +58,10 @@ export const configSchema = z.object({
   /** Wait after the first failed attempt; doubled after each further one (at most 30 s). */
   PROJECTION_RETRY_BACKOFF_MS: positiveInt(200),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  /** `GET /metrics` (Prometheus) on a port of its own, loopback by default: not on the API port, where anyone could read and load it. */
+  METRICS_ENABLED: flag(true),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** OTLP/HTTP (protobuf) collector base URL, e.g. http://collector:4318: traces go to `<url>/v1/traces`. Unset: no tracing at all. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

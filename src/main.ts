@@ -14,11 +14,12 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   log.info({ port: config.PORT, mode: runModeOf(config) }, `Switchboard listening on http://localhost:${config.PORT}`);
 
-  // Refuse new commands, finish those in flight and the projector batches in hand, close, exit 0.
+  // Refuse new commands, finish those in flight and the projector batches in hand, close, exit 0;
+  // exit 1 at SHUTDOWN_GRACE_MS whatever is still running.
   shutdownOnSignal(async () => {
     await app.close();
     await tracing?.shutdown();
-  }, log, config.SHUTDOWN_GRACE_MS * 2);
+  }, log, config.SHUTDOWN_GRACE_MS);
 }
 
 main().catch((error: unknown) => {

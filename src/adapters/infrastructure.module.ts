@@ -65,8 +65,9 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const grace = this.infrastructure.config.SHUTDOWN_GRACE_MS;
-    await Promise.race([this.commands.drain(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
+    // Half the grace: closing the pipeline, the stores and the log need the rest before the process's hard exit at the full grace.
+    const drainMs = this.infrastructure.config.SHUTDOWN_GRACE_MS / 2;
+    await Promise.race([this.commands.drain(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
   }
 
   async onApplicationShutdown(): Promise<void> {

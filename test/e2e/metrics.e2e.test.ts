@@ -1,5 +1,5 @@
 /**
- * `GET /metrics` against the app on PostgreSQL + NATS, after real commands: Prometheus text from the
+ * `GET /metrics` on the metrics port (METRICS_PORT) against the app on PostgreSQL + NATS, after real commands: Prometheus text from the
  * OpenTelemetry exporter with commands by type and outcome, append latency, concurrency retries,
  * the relay's position, each projection's checkpoint and lag, JetStream consumer backlog,
  * websocket connections and HTTP latency by route. No tracing runs here: metrics stand alone.
@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
+import { MetricsServer } from '../../src/adapters/telemetry/metrics-server';
 import { CommandRunner } from '../../src/commands/command-runner';
 import { newCommandContext } from '../../src/commands/command-context';
 import type { EventStore } from '../../src/ports/event-store.port';
@@ -46,7 +47,7 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
   });
 
   const scrape = async () => {
-    const response = await fetch(`${t.url}/metrics`);
+    const response = await fetch(`http://127.0.0.1:${t.app.get(MetricsServer).port}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return parse(await response.text());
@@ -148,9 +149,10 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
     expect(value(samples, 'switchboard_eventstore_append_duration_count', { category: 'project+task', outcome: 'appended' })).toBe(1);
   });
 
-  it('needs no token and stays out of the OpenAPI document', async () => {
+  it('is served on its own port only, and stays out of the OpenAPI document', async () => {
     const document = await http(t.url, 'GET', '/openapi.json');
     expect(Object.keys(document.body.paths as object).filter((path) => path.includes('metrics'))).toEqual([]);
+    expect((await http(t.url, 'GET', '/metrics')).status).toBe(404);
     expect((await http(t.url, 'GET', '/api/v1/metrics')).status).toBe(404);
   });
 });

@@ -18,7 +18,7 @@ describe('WatermelonDB sync in embedded mode (PGlite)', () => {
   let url: string;
 
   beforeAll(async () => {
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', REALTIME_ENABLED: 'false' }));
+    app = await createApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', REALTIME_ENABLED: 'false', METRICS_PORT: '0' }));
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });

@@ -38,6 +38,7 @@ export async function startTestApp(options: {
     LOG_LEVEL: 'silent',
     PORT: '0',
     REALTIME_PORT: '0',
+    METRICS_PORT: '0',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '10000',
     ...options.env,

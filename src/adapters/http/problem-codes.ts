@@ -10,6 +10,8 @@ export const problemCodes = {
   forbidden: { code: 1003, status: 403, title: 'Forbidden' },
   validationFailed: { code: 2001, status: 400, title: 'The request is not valid' },
   malformedBody: { code: 2002, status: 400, title: 'The request body is not valid JSON' },
+  /** Text PostgreSQL cannot store (U+0000, a lone surrogate), refused at the edge by storable-text.ts. */
+  invalidFormat: { code: 2004, status: 400, title: 'Invalid format' },
   ruleViolated: { code: 2003, status: 422, title: 'The request breaks a business rule' },
   notFound: { code: 3001, status: 404, title: 'Not found' },
   concurrencyConflict: { code: 3002, status: 409, title: 'The resource was changed concurrently' },

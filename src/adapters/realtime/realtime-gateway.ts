@@ -14,6 +14,7 @@ import type { CredentialStore, TokenIssuer } from '../../ports/identity.ports';
 import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { problem, type ProblemCodeName } from '../http/problem-codes';
+import { withSecurityHeaders } from './secure-answers';
 import { revocationOf, type Revocation } from './access-revocation';
 import { topicsOfChange } from './change-topics';
 import { FrameHandler, presencePush, revokeTopic } from './frame-handler';
@@ -130,7 +131,7 @@ export class RealtimeGateway {
         close: (ws) => this.closed(ws),
       })
       .get('/health/live', (res) => {
-        res.writeHeader('content-type', 'application/json').end('{"status":"ok"}');
+        withSecurityHeaders(res).writeHeader('content-type', 'application/json').end('{"status":"ok"}');
       })
       .get('/metrics', (res) => this.serveMetrics(res))
       .any('/*', (res) => respond(res, 'notFound', `websockets are served at ${REALTIME_PATH}`));
@@ -173,7 +174,7 @@ export class RealtimeGateway {
     });
     scrape().then(
       (text) => {
-        if (!aborted) res.cork(() => res.writeHeader('content-type', PROMETHEUS_CONTENT_TYPE).end(text));
+        if (!aborted) res.cork(() => withSecurityHeaders(res).writeHeader('content-type', PROMETHEUS_CONTENT_TYPE).end(text));
       },
       (error: unknown) => {
         this.options.log.error({ err: error }, 'metrics scrape failed');
@@ -305,7 +306,7 @@ export class RealtimeGateway {
 
 function respond(res: HttpResponse, name: ProblemCodeName, detail: string): void {
   const body = problem(name, detail);
-  res.writeStatus(`${body.status} ${body.title}`).writeHeader('content-type', 'application/problem+json');
+  withSecurityHeaders(res.writeStatus(`${body.status} ${body.title}`)).writeHeader('content-type', 'application/problem+json');
   if (name === 'unauthenticated') res.writeHeader('www-authenticate', 'Bearer realm="switchboard"');
   res.end(JSON.stringify(body));
 }

@@ -1,6 +1,6 @@
 /**
  * The process's metrics: one OpenTelemetry MeterProvider, read by the Prometheus exporter (its own
- * server is never started; `GET /metrics` on the app's port serves the text, metrics.controller.ts).
+ * server is never started; metrics-server.ts serves the text on METRICS_PORT).
  * Registered as the global meter provider, so code that takes a meter from the API records into it;
  * independent of tracing, so metrics work whether or not OTLP is configured.
  */

@@ -1,5 +1,5 @@
 /**
- * Metrics in the app: `GET /metrics`, and the pipeline and realtime observers, registered once
+ * Metrics in the app: `GET /metrics` on its own port (metrics-server.ts), and the pipeline and realtime observers, registered once
  * the app is up and removed before it closes (the database and NATS they read close after).
  */
 import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
@@ -9,7 +9,7 @@ import { INFRASTRUCTURE } from '../infrastructure.tokens';
 import { LOGGER, type Logger } from '../logger';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RealtimeGateway } from '../realtime/realtime-gateway';
-import { MetricsController } from './metrics.controller';
+import { MetricsServer } from './metrics-server';
 import { observePipeline } from './pipeline-metrics';
 import { PrometheusMetrics } from './prometheus-metrics';
 import { observeRealtime } from './realtime-metrics';
@@ -37,7 +37,7 @@ class MetricsObservers implements OnApplicationBootstrap, BeforeApplicationShutd
 
 @Module({
   imports: [RealtimeModule],
-  controllers: [MetricsController],
-  providers: [{ provide: PrometheusMetrics, useFactory: (config: Config) => PrometheusMetrics.start(config.OTEL_SERVICE_NAME), inject: [CONFIG] }, MetricsObservers],
+  providers: [{ provide: PrometheusMetrics, useFactory: (config: Config) => PrometheusMetrics.start(config.OTEL_SERVICE_NAME), inject: [CONFIG] }, MetricsObservers, MetricsServer],
+  exports: [MetricsServer],
 })
 export class TelemetryModule {}

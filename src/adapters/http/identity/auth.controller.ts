@@ -10,6 +10,7 @@ import { findAccount } from '../../../projections/identity/users.queries';
 import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/runtime/projection';
 import { notFound } from '../../../domain/errors';
 import { CommandCtx } from '../command-context.decorator';
+import { NoStore } from '../no-store.decorator';
 import { AuthRateLimits } from '../../auth/auth-rate-limits';
 import { AuthenticatedUser, CurrentUser, Public } from '../../auth/authenticated-user';
 import { ChangePasswordBody, LoginBody, RefreshBody, RegisterBody } from './auth.schemas';
@@ -28,6 +29,7 @@ export class AuthController {
 
   @Public()
   @Post('register')
+  @NoStore()
   async register(@Body() body: RegisterBody, @Req() request: FastifyRequest, @CommandCtx() context: CommandContext) {
     await this.limits.check('register', request.ip);
     const session = await this.commands.execute(new RegisterUser(body, clientOf(request), context));
@@ -36,6 +38,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   async login(@Body() body: LoginBody, @Req() request: FastifyRequest, @CommandCtx() context: CommandContext) {
     await this.limits.check('login', request.ip, body.login);
@@ -45,6 +48,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   async refresh(@Body() body: RefreshBody, @Req() request: FastifyRequest, @CommandCtx() context: CommandContext) {
     await this.limits.check('refresh', request.ip);
