@@ -80,7 +80,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
       nats = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
       await ensureEventsStream(nats.jsm, config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
     }
-    const changes: ChangeBus = nats ? new NatsChangeBus(nats.nc) : new InProcessChangeBus();
+    const changes: ChangeBus = nats ? new NatsChangeBus(nats.nc, config.NATS_SUBJECT_PREFIX) : new InProcessChangeBus();
     const progress = new ProjectionProgress(database.db, config.READ_YOUR_WRITES_TIMEOUT_MS);
     const projectors = projections.map(
       (p) =>

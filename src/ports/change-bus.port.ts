@@ -1,6 +1,6 @@
 /**
  * Change notices: after a projector commits, it announces what changed in its view so that the
- * realtime gateway can push it. NATS core subjects `changes.<view>.<key>`, or in-process.
+ * realtime gateway can push it. NATS core subjects `changes.<prefix>.<view>.<key>` (one deployment's), or in-process.
  */
 export interface ChangeNotice {
   view: string;

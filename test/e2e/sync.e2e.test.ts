@@ -300,8 +300,8 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       await other.pushed({ projects: { created: [project(theirs, 'Theirs')] } });
       const [p, t1, t2] = [wmId(), wmId(), wmId()];
       const refused = await me.push({ projects: { created: [project(p, 'Mine')] }, tasks: { created: [task(t1, 'Mine', p), task(t2, 'Into their project', theirs)] } }, 0);
-      expect(refused.status).toBe(403);
-      expect(refused.body).toMatchObject({ code: 1003, rule: 'TasksGoInTheirOwnersProjects', records: [{ table: 'tasks', id: t2 }] });
+      expect(refused.status).toBe(404);
+      expect(refused.body).toMatchObject({ rule: 'TasksGoInExistingProjects', records: [{ table: 'tasks', id: t2 }] });
       for (const [category, id] of [['project', p], ['task', t1], ['task', t2]] as const) expect(await streamOf(category, id)).toEqual([]);
       expect((await streamOf('project', theirs)).map((e) => e.type)).toEqual(['ProjectCreated']);
     });
@@ -354,7 +354,7 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       expect(named.body.errors).toEqual([expect.objectContaining({ path: expect.stringContaining('tasks.created.0') })]);
     });
 
-    it("keeps users apart: another user's records are not pulled, and pushing them is forbidden", async () => {
+    it("keeps users apart: another user's records are not pulled, and pushing them answers 404, as for a record that is not there", async () => {
       const me = await syncClient();
       const intruder = await syncClient();
       const [p, t1] = [wmId(), wmId()];
@@ -362,8 +362,8 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       expect((await intruder.pull(null)).body.changes.tasks.created).toEqual([]);
       for (const changes of [{ tasks: { updated: [task(t1, 'Mine now')] } }, { tasks: { created: [task(t1, 'Mine now')] } }, { projects: { deleted: [p] } }, { tasks: { deleted: [t1] } }] satisfies Changes[]) {
         const refused = await intruder.push(changes, 0);
-        expect(refused.status, JSON.stringify(changes)).toBe(403);
-        expect(refused.body.rule).toMatch(/BelongToTheirOwner$/);
+        expect(refused.status, JSON.stringify(changes)).toBe(404);
+        expect(refused.body, JSON.stringify(changes)).toMatchObject({ rule: 'UsersSeeOnlyTheirOwnRecords', detail: expect.stringMatching(/^(task|project) \w{16} not found$/) });
       }
       expect((await streamOf('task', t1)).map((e) => e.type)).toEqual(['TaskCreated']);
       expect((await streamOf('project', p)).map((e) => e.type)).toEqual(['ProjectCreated', 'TaskAddedToProject']);
@@ -381,6 +381,69 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       expect((await streamOf('task', t1)).map((e) => e.type)).toEqual(['TaskCreated']);
       // Without the key the repeat is a new push: the records exist and changed after lastPulledAt 0.
       expect((await me.push(changes, 0)).status).toBe(409);
+    });
+  });
+
+  describe('the project a task is filed in', () => {
+    it("answers a task filed in another user's project as one filed in a project that does not exist: 404, nothing written", async () => {
+      const owner = await syncClient();
+      const intruder = await syncClient();
+      const [theirs, theirsDeleted, nowhere] = [wmId(), wmId(), wmId()];
+      await owner.pushed({ projects: { created: [project(theirs, 'Theirs'), project(theirsDeleted, 'Theirs, deleted')] } });
+      await owner.pushed({ projects: { deleted: [theirsDeleted] } });
+      const answers = [];
+      for (const projectId of [theirs, theirsDeleted, nowhere]) {
+        const taskId = wmId();
+        const refused = await intruder.push({ tasks: { created: [task(taskId, 'Sneaky', projectId)] } }, 0);
+        expect(refused.status, projectId).toBe(404);
+        expect(await streamOf('task', taskId)).toEqual([]);
+        answers.push({ ...refused.body, detail: String(refused.body.detail).replace(projectId, 'P').replace(taskId, 'T'), records: undefined });
+      }
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+      expect(answers[0]).toMatchObject({ rule: 'TasksGoInExistingProjects' });
+      // Moving one's own task into their project is refused alike.
+      const mine = wmId();
+      const since = await intruder.pushed({ tasks: { created: [task(mine, 'Mine')] } });
+      expect((await intruder.push({ tasks: { updated: [task(mine, 'Mine', theirs)] } }, since)).status).toBe(404);
+      expect((await streamOf('project', theirs)).map((e) => e.type)).toEqual(['ProjectCreated']);
+      expect((await owner.pull(null)).body.changes.tasks.created).toEqual([]);
+      expect((await intruder.pull(null)).body.changes.tasks.created).toEqual([task(mine, 'Mine')]);
+    });
+
+    it('gives the same result whatever the timing of creating a project, filing a task in it and deleting the project', async () => {
+      const histories: [string, (p: string, t1: string) => Changes[]][] = [
+        ['created, filed and deleted in one push', (p, t1) => [{ projects: { created: [project(p, 'P')], deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
+        ['deleted before it was ever pushed (WatermelonDB pushes the deletion only)', (p, t1) => [{ projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
+        ['created and filed, then deleted in a second push', (p, t1) => [{ projects: { created: [project(p, 'P')] }, tasks: { created: [task(t1, 'T', p)] } }, { projects: { deleted: [p] } }]],
+        ['created, then filed and deleted in a second push', (p, t1) => [{ projects: { created: [project(p, 'P')] } }, { projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
+      ];
+      for (const [history, pushes] of histories) {
+        const phone = await syncClient();
+        const [p, t1] = [wmId(), wmId()];
+        const before = (await phone.pull(null)).body.timestamp as number;
+        for (const changes of pushes(p, t1)) {
+          const pushed = await phone.push(changes, (await phone.pull(null)).body.timestamp);
+          expect(pushed.status, `${history}: ${JSON.stringify(pushed.body)}`).toBe(200);
+        }
+        const fresh = await (await phone.anotherDevice()).pull(null);
+        expect(fresh.body.changes.tasks, history).toEqual({ created: [], updated: [], deleted: [] });
+        expect(fresh.body.changes.projects, history).toEqual({ created: [], updated: [], deleted: [] });
+        const since = await phone.pull(before);
+        expect([...since.body.changes.tasks.created, ...since.body.changes.tasks.updated], history).toEqual([]);
+        expect(since.body.changes.tasks.deleted, history).toEqual([t1]);
+        expect((await streamOf('task', t1)).at(-1), history).toMatchObject({ type: 'TaskDeleted', data: { cause: 'project_deleted' } });
+      }
+    });
+
+    it('refuses a task whose project the server does not know and the push does not create, writing nothing', async () => {
+      const me = await syncClient();
+      const [p, t1, t2] = [wmId(), wmId(), wmId()];
+      const refused = await me.push({ projects: { created: [project(p, 'Known')] }, tasks: { created: [task(t1, 'Fine', p), task(t2, 'Filed nowhere', wmId())] } }, 0);
+      expect(refused.status).toBe(404);
+      expect(refused.body).toMatchObject({ rule: 'TasksGoInExistingProjects', records: [{ table: 'tasks', id: t2 }] });
+      for (const [category, id] of [['project', p], ['task', t1], ['task', t2]] as const) expect(await streamOf(category, id)).toEqual([]);
+      expect((await me.pull(null)).body.changes.tasks.created).toEqual([]);
     });
   });
 });

@@ -26,7 +26,7 @@ describe('project decider', () => {
       spec.given([created]).when(save({ name: 'House', description: 'chores' })).then([{ type: 'ProjectUpdated', data: { projectId, name: 'House', at } }]));
     it('records nothing when nothing changed', () => spec.given([created]).when(save({ name: 'Home' })).then([]));
     it('keeps a deleted project deleted', () => spec.given([created, deleted]).when(save({ name: 'Again' })).thenFails('DeletedProjectsStayDeleted'));
-    it("refuses to touch another user's project", () => spec.given([created]).when(save({ name: 'Mine now' }, stranger)).thenFails('ProjectsBelongToTheirOwner'));
+    it("answers another user's project as not found", () => spec.given([created]).when(save({ name: 'Mine now' }, stranger)).thenFails('UsersSeeOnlyTheirOwnRecords'));
     it('creates a project whose stream so far only lists tasks filed in it, keeping them', () =>
       spec.given([filed('TaskAAAAAAAAAAAA')]).when(save({ name: 'Home', description: 'chores' })).then([created]));
   });
@@ -35,7 +35,10 @@ describe('project decider', () => {
     it('deletes a project', () => spec.given([created]).when(remove()).then([deleted]));
     it('ignores a project it does not know', () => spec.given([]).when(remove()).then([]));
     it('ignores a project deleted already', () => spec.given([created, deleted]).when(remove()).then([]));
-    it("refuses to delete another user's project", () => spec.given([created]).when(remove(stranger)).thenFails('ProjectsBelongToTheirOwner'));
+    it("answers a deletion of another user's project as not found", () => {
+      spec.given([created]).when(remove(stranger)).thenFails('UsersSeeOnlyTheirOwnRecords');
+      spec.given([created, deleted]).when(remove(stranger)).thenFails('UsersSeeOnlyTheirOwnRecords');
+    });
   });
 
   describe('filing tasks', () => {
@@ -43,8 +46,12 @@ describe('project decider', () => {
       spec.given([created]).when(file('TaskAAAAAAAAAAAA')).then([filed('TaskAAAAAAAAAAAA')]);
       spec.given([created, filed('TaskAAAAAAAAAAAA')]).when(file('TaskAAAAAAAAAAAA')).then([]);
     });
-    it('records a task filed in a project not created yet', () => spec.given([]).when(file('TaskAAAAAAAAAAAA')).then([filed('TaskAAAAAAAAAAAA')]));
+    it('refuses a task filed in a project not created (yet): whoever creates it later would get the task', () =>
+      spec.given([]).when(file('TaskAAAAAAAAAAAA')).thenFails('TasksGoInExistingProjects'));
     it('records nothing for a deleted project', () => spec.given([created, deleted]).when(file('TaskAAAAAAAAAAAA')).then([]));
-    it("refuses to file a task in another user's project", () => spec.given([created]).when(file('TaskAAAAAAAAAAAA', stranger)).thenFails('ProjectsBelongToTheirOwner'));
+    it("answers a task filed in another user's project as one filed in a project that does not exist", () => {
+      spec.given([created]).when(file('TaskAAAAAAAAAAAA', stranger)).thenFails('TasksGoInExistingProjects');
+      spec.given([created, deleted]).when(file('TaskAAAAAAAAAAAA', stranger)).thenFails('TasksGoInExistingProjects');
+    });
   });
 });

@@ -85,18 +85,57 @@ describe('a sync push', () => {
     expect(error).toMatchObject({ kind: 'conflict', rule: 'DeletedTasksStayDeleted', records: [{ table: 'tasks', id: T1 }] });
   });
 
-  it("refuses a task filed in another user's project", () => {
+  it("answers a task filed in another user's project, deleted or not, as one filed in a project that does not exist", () => {
     const push = emptyPush();
     push.tasks.saved.push({ id: T1, fields: { title: 'Sneaky', projectId: P } });
-    const error = refusal(() => decideSyncPush(push, states({ [P]: project(projectCreated(P, 'someone else')) }, { [T1]: task() }), origin, at));
-    expect(error).toMatchObject({ kind: 'forbidden', rule: 'TasksGoInTheirOwnersProjects', records: [{ table: 'tasks', id: T1 }] });
+    const theirs = projectCreated(P, 'someone else');
+    const answers = [project(theirs), project(theirs, { type: 'ProjectDeleted', data: { projectId: P, at } }), project()].map((state) => {
+      const error = refusal(() => decideSyncPush(push, states({ [P]: state }, { [T1]: task() }), origin, at));
+      return { kind: error.kind, rule: error.rule, message: error.message, records: error.records };
+    });
+    expect(answers[0]).toEqual({ kind: 'not_found', rule: 'TasksGoInExistingProjects', message: `task ${T1}: project ${P} not found`, records: [{ table: 'tasks', id: T1 }] });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 
-  it('refuses a record named twice', () => {
+  it('refuses a task whose project neither the server nor the push knows, writing nothing to that project', () => {
     const push = emptyPush();
-    push.tasks.saved.push({ id: T1, fields: { title: 'A' } });
-    push.tasks.deleted.push(T1);
-    const error = refusal(() => decideSyncPush(push, states({}, { [T1]: task() }), origin, at));
-    expect(error).toMatchObject({ kind: 'validation', rule: 'RecordsAppearOnceInAPush', records: [{ table: 'tasks', id: T1 }] });
+    push.projects.saved.push({ id: Q, fields: { name: 'Known' } });
+    push.tasks.saved.push({ id: T1, fields: { title: 'Fine', projectId: Q } }, { id: T2, fields: { title: 'Filed nowhere', projectId: P } });
+    const error = refusal(() => decideSyncPush(push, states({ [P]: project(), [Q]: project() }, { [T1]: task(), [T2]: task() }), origin, at));
+    expect(error).toMatchObject({ kind: 'not_found', rule: 'TasksGoInExistingProjects', records: [{ table: 'tasks', id: T2 }] });
+  });
+
+  it('deletes a task filed in a project the push deletes although the server never saw the project (created and deleted offline)', () => {
+    const push = emptyPush();
+    push.projects.deleted.push(P);
+    push.tasks.saved.push({ id: T1, fields: { title: 'Orphan', projectId: P } });
+    const decided = decideSyncPush(push, states({ [P]: project() }, { [T1]: task() }), origin, at);
+    expect(decided.tasks.get(T1)?.map((e) => e.type)).toEqual(['TaskCreated', 'TaskDeleted']);
+    expect(decided.tasks.get(T1)?.at(-1)).toEqual({ type: 'TaskDeleted', data: { taskId: T1, cause: 'project_deleted', at } });
+    expect(decided.projects.has(P)).toBe(false);
+  });
+
+  it('saves, then deletes, a project saved and deleted in one push, and the tasks filed in it', () => {
+    const push = emptyPush();
+    push.projects.saved.push({ id: P, fields: { name: 'Brief' } });
+    push.projects.deleted.push(P);
+    push.tasks.saved.push({ id: T1, fields: { title: 'T', projectId: P } });
+    const decided = decideSyncPush(push, states({ [P]: project() }, { [T1]: task() }), origin, at);
+    expect(decided.projects.get(P)?.map((e) => e.type)).toEqual(['ProjectCreated', 'TaskAddedToProject', 'ProjectDeleted']);
+    expect(decided.tasks.get(T1)?.map((e) => e.type)).toEqual(['TaskCreated', 'TaskDeleted']);
+  });
+
+  it('refuses a record saved twice, or deleted twice', () => {
+    const savedTwice = emptyPush();
+    savedTwice.tasks.saved.push({ id: T1, fields: { title: 'A' } }, { id: T1, fields: { title: 'B' } });
+    expect(refusal(() => decideSyncPush(savedTwice, states({}, { [T1]: task() }), origin, at))).toMatchObject({
+      kind: 'validation',
+      rule: 'RecordsAppearOnceInAPush',
+      records: [{ table: 'tasks', id: T1 }],
+    });
+    const deletedTwice = emptyPush();
+    deletedTwice.projects.deleted.push(P, P);
+    expect(refusal(() => decideSyncPush(deletedTwice, states({ [P]: project() }, {}), origin, at))).toMatchObject({ rule: 'RecordsAppearOnceInAPush', records: [{ table: 'projects', id: P }] });
   });
 });

@@ -3,11 +3,14 @@
  * the sync protocol wants it: saving a project that exists updates it, saving an unknown one
  * creates it, but a deleted project stays deleted. Creation records the session (the device) it
  * came from, which has the project already when it next pulls. The stream also records every task ever filed
- * in the project, so that deleting it finds all of its tasks, even those filed a moment ago.
+ * in the project, so that deleting it finds all of its tasks, even those filed a moment ago. Tasks are
+ * filed only in a project that exists: a task filed under an id nobody has created yet would wait
+ * there for whoever creates it, another user perhaps, who would never see it.
  */
 import { assertNever, Decider } from '../decider';
-import { conflict, forbidden, invalid } from '../errors';
+import { conflict, invalid } from '../errors';
 import { changedFields, givenFields } from './field-changes';
+import { projectOfTaskNotFound, recordNotFound } from './not-found';
 import { isRecordId } from './record-id';
 
 export const projectStream = (projectId: string) => `project-${projectId}`;
@@ -58,7 +61,10 @@ export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState>
 
   decide(command, state) {
     const { projectId, actorId, at } = command.data;
-    if (state.status !== 'none' && state.ownerId !== actorId) throw forbidden('ProjectsBelongToTheirOwner', `project ${projectId} is not yours`);
+    const othersProject = state.status !== 'none' && state.ownerId !== actorId;
+    // A task filed in another user's project is told the same as one filed in a project that does not exist.
+    if (command.type === 'FileTaskInProject' && (othersProject || state.status === 'none')) throw projectOfTaskNotFound(command.data.taskId, projectId);
+    if (othersProject) throw recordNotFound('project', projectId);
     switch (command.type) {
       case 'SaveProject': {
         if (state.status === 'deleted') throw conflict('DeletedProjectsStayDeleted', `project ${projectId} was deleted`);

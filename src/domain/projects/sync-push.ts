@@ -4,6 +4,12 @@
  * project and its tasks together, or delete a project with its tasks. Deleting a project deletes
  * every task of it, those the client did not know of too. The result is the events of each stream,
  * to be appended all at once or not at all.
+ *
+ * The outcome does not depend on when the client synced: a task filed in a project that the same
+ * push deletes is deleted with it, whether the server ever saw the project or not (WatermelonDB
+ * pushes a project created and deleted offline as a deletion alone), and a record saved and deleted
+ * in one push is saved, then deleted, as two pushes would have done. A task filed in a project that
+ * neither the server nor the push knows is refused.
  */
 import { DomainError, invalid } from '../errors';
 import { ProjectCommand, projectDecider, ProjectEvent, ProjectFields, ProjectState } from './project.decider';
@@ -39,7 +45,7 @@ export interface StreamIds {
 
 /** Every record the push names, once each: the records whose server versions it must not overwrite unseen. */
 export function pushedRecords(push: SyncPush): RecordRef[] {
-  const ids = (table: SyncTable) => [...push[table].saved.map((r) => r.id), ...push[table].deleted].map((id) => ({ table, id }));
+  const ids = (table: SyncTable) => [...new Set([...push[table].saved.map((r) => r.id), ...push[table].deleted])].map((id) => ({ table, id }));
   return [...ids('projects'), ...ids('tasks')];
 }
 
@@ -68,15 +74,16 @@ export interface PushOrigin {
 
 export function decideSyncPush(push: SyncPush, states: PushStates, { actorId, sessionId }: PushOrigin, at: string): PushDecision {
   const repeated = repeatedRecords(push);
-  if (repeated.length > 0) throw new PushedRecordsRefused(invalid('RecordsAppearOnceInAPush', 'a record is created, updated or deleted once per push'), repeated);
+  if (repeated.length > 0) throw new PushedRecordsRefused(invalid('RecordsAppearOnceInAPush', 'a record is saved (created or updated) once per push, and deleted once'), repeated);
   const pushing = new PushInProgress(states);
 
   for (const { id, fields } of push.projects.saved) pushing.project({ type: 'SaveProject', data: { projectId: id, fields, actorId, sessionId, at } });
+  const deletedByPush = new Set(push.projects.deleted);
   for (const { id, fields } of push.tasks.saved) {
     const projectId = projectOfSaved(fields, pushing.taskState(id));
-    const project = projectId ? projectAsSeenBy(pushing.projectState(projectId), actorId) : 'unknown';
+    const project = projectId ? projectAsSeenBy(pushing.projectState(projectId), actorId, deletedByPush.has(projectId)) : 'none';
     pushing.task({ type: 'SaveTask', data: { taskId: id, fields, project, actorId, sessionId, at } });
-    if (projectId && project !== 'foreign') pushing.project({ type: 'FileTaskInProject', data: { projectId, taskId: id, actorId, at } });
+    if (project === 'owned') pushing.project({ type: 'FileTaskInProject', data: { projectId, taskId: id, actorId, at } });
   }
   for (const id of push.tasks.deleted) pushing.task({ type: 'DeleteTask', data: { taskId: id, cause: 'request', actorId, at } });
   for (const id of push.projects.deleted) {
@@ -152,13 +159,18 @@ function projectOfSaved(fields: Partial<TaskFields>, task: TaskState): string {
   return fields.projectId ?? (task.status === 'active' ? task.projectId : '');
 }
 
-function projectAsSeenBy(project: ProjectState, actorId: string): ProjectOfTask {
-  if (project.status === 'none') return 'unknown';
-  if (project.ownerId !== actorId) return 'foreign';
+/**
+ * A project the server never saw but the push deletes was created and deleted offline: its tasks
+ * go the way they would have gone had the client synced in between, deleted with it.
+ */
+function projectAsSeenBy(project: ProjectState, actorId: string, deletedByPush: boolean): ProjectOfTask {
+  if (project.status === 'none') return deletedByPush ? 'deleted' : 'missing';
+  if (project.ownerId !== actorId) return 'missing';
   return project.status === 'deleted' ? 'deleted' : 'owned';
 }
 
+/** Records saved twice, or deleted twice: which of the two the client meant cannot be told. */
 function repeatedRecords(push: SyncPush): RecordRef[] {
-  const seen = new Set<string>();
-  return pushedRecords(push).filter(({ table, id }) => seen.size === seen.add(`${table}/${id}`).size);
+  const twice = (table: SyncTable, ids: readonly string[]) => ids.filter((id, index) => ids.indexOf(id) !== index).map((id) => ({ table, id }));
+  return (['projects', 'tasks'] as const).flatMap((table) => [...twice(table, push[table].saved.map((r) => r.id)), ...twice(table, push[table].deleted)]);
 }

@@ -2,13 +2,15 @@
  * A user's task (`task-<id>` streams, the id chosen by the client), filed in one of the user's
  * projects or in none (`projectId` ''). Saving is an upsert, as for projects; a deleted task stays
  * deleted. Whether the task may go into its project is judged from the project's stream by the
- * caller and passed in (`project`): another user's project is refused, and a task saved into a
- * deleted project is deleted at once, because deleting a project deletes its tasks. Creation
- * records the session (the device) it came from, as for projects.
+ * caller and passed in (`project`): a project that does not exist, or is another user's (which must
+ * look the same), is refused, and a task saved into a deleted project is deleted at once, because
+ * deleting a project deletes its tasks. Creation records the session (the device) it came from, as
+ * for projects. Another user's task is not found, as for projects (see not-found.ts).
  */
 import { assertNever, Decider } from '../decider';
-import { conflict, forbidden, invalid } from '../errors';
+import { conflict, invalid } from '../errors';
 import { changedFields, givenFields } from './field-changes';
+import { projectOfTaskNotFound, recordNotFound } from './not-found';
 import { isRecordId } from './record-id';
 
 export const taskStream = (taskId: string) => `task-${taskId}`;
@@ -20,8 +22,11 @@ export type TaskFields = {
   projectId: string;
 };
 
-/** The project the task is in once saved, as its owner sees it: `unknown` also when it has none. */
-export type ProjectOfTask = 'owned' | 'unknown' | 'deleted' | 'foreign';
+/**
+ * The project the task is in once saved, as its owner sees it: `none` when it is in no project,
+ * `missing` when the project does not exist or is another user's (the two must look the same).
+ */
+export type ProjectOfTask = 'none' | 'owned' | 'deleted' | 'missing';
 
 export type TaskDeletionCause = 'request' | 'project_deleted';
 
@@ -64,13 +69,15 @@ export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
 
   decide(command, state) {
     const { taskId, actorId, at } = command.data;
-    if (state.status !== 'none' && state.ownerId !== actorId) throw forbidden('TasksBelongToTheirOwner', `task ${taskId} is not yours`);
+    if (state.status !== 'none' && state.ownerId !== actorId) throw recordNotFound('task', taskId);
     switch (command.type) {
       case 'SaveTask': {
         const { fields, project } = command.data;
         if (state.status === 'deleted') throw conflict('DeletedTasksStayDeleted', `task ${taskId} was deleted`);
         if (fields.projectId && !isRecordId(fields.projectId)) throw invalid('TasksNameTheirProjectById', `task ${taskId}: ${fields.projectId} is not a project id`);
-        if (project === 'foreign') throw forbidden('TasksGoInTheirOwnersProjects', `task ${taskId}: project ${fields.projectId ?? ''} is not yours`);
+        // Only a task that goes into the project now is refused: one filed before this rule keeps its project.
+        const filedNow = state.status === 'none' || (fields.projectId !== undefined && fields.projectId !== state.projectId);
+        if (project === 'missing' && filedNow) throw projectOfTaskNotFound(taskId, fields.projectId ?? '');
         const saved: TaskEvent[] = [];
         if (state.status === 'none') {
           if (!isRecordId(taskId)) throw invalid('RecordIdsAreWatermelonIds', `${taskId} is not 16 letters and digits`);
