@@ -37,7 +37,7 @@ export function gatewayOf(
     nats: infrastructure.nats?.nc,
     tokens,
     credentials,
-    headPosition: () => infrastructure.store.headPosition(),
+    headPosition: () => infrastructure.store.committedHeadPosition(),
     sessions: sessions ?? sessionRevocationBusOf(infrastructure, log),
     log,
     voice: voiceOptionsOf(infrastructure, runner),
