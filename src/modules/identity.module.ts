@@ -23,6 +23,10 @@ import { AuthController } from '../adapters/http/identity/auth.controller';
 import { AdminUsersController } from '../adapters/http/identity/admin-users.controller';
 import { JwksController } from '../adapters/http/identity/jwks.controller';
 import { RolesController } from '../adapters/http/identity/roles.controller';
+import { SESSION_REVOCATIONS } from '../ports/session-revocations.port';
+import { sessionRevocationBusOf } from '../adapters/realtime/session-revocation-bus';
+import { INFRASTRUCTURE } from '../adapters/infrastructure.tokens';
+import { LOGGER } from '../adapters/logger';
 
 @Module({
   controllers: [AuthController, AdminUsersController, JwksController, RolesController],
@@ -32,6 +36,7 @@ import { RolesController } from '../adapters/http/identity/roles.controller';
     { provide: CREDENTIAL_STORE, useFactory: (db: ReadModelDb) => new PostgresCredentialStore(db), inject: [READ_MODEL_DB] },
     { provide: RATE_LIMITER, useFactory: (db: ReadModelDb) => new PostgresRateLimiter(db), inject: [READ_MODEL_DB] },
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: SESSION_REVOCATIONS, useFactory: sessionRevocationBusOf, inject: [INFRASTRUCTURE, LOGGER] },
     AuthRateLimits,
     SessionIssuer,
     FirstAdmin,
@@ -44,6 +49,6 @@ import { RolesController } from '../adapters/http/identity/roles.controller';
     DeactivateUserHandler,
     ChangeRolePermissionsHandler,
   ],
-  exports: [TOKEN_ISSUER, CREDENTIAL_STORE],
+  exports: [TOKEN_ISSUER, CREDENTIAL_STORE, SESSION_REVOCATIONS],
 })
 export class IdentityModule {}

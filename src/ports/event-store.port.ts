@@ -114,6 +114,12 @@ export interface EventStore {
   subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent[]>;
   /** Position of the newest readable event, 0 when the log is empty. */
   headPosition(): Promise<number>;
+  /**
+   * Position of the newest committed event, readable yet or not (below a transaction still in
+   * flight): every append answered before this call is at or below it, which is what "caught up
+   * as of now" must reach. The same as headPosition where commit order is position order.
+   */
+  committedHeadPosition(): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,11 +1,17 @@
 /** Chat over HTTP on PostgreSQL + NATS: channels, members, messages with cursors, edits, tombstones. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+import { channelWith } from '../support/chat';
+import { loginAdmin } from '../support/customer-api';
+import { connectRealtime, subscribe } from '../support/ws-client';
+import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
+
+const ADMIN = { email: 'chat-admin@example.com', password: 'chat-admin-password-long' };
 
 describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
   });
   afterAll(async () => t?.close());
 
@@ -19,7 +25,7 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
   it('creates a channel, lets members post and read newest first by cursor, and keeps non-members out', async () => {
     const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
     const a = as(alice.accessToken);
-    const created = await a.post('/channels', { name: 'general', topic: 'Anything goes', category: 'Text', members: [bob.userId] });
+    const created = await channelWith(t.url, alice, [bob], { name: 'general', topic: 'Anything goes', category: 'Text' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     const detail = await a.get(`/channels/${id}?minPosition=${created.body.position}`);
@@ -42,7 +48,8 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     expect((await c.get(`/channels/${id}/messages`)).status).toBe(404);
     expect((await c.post(`/channels/${id}/messages`, { content: 'let me in' })).status).toBe(404);
     expect((await as(bob.accessToken).post(`/channels/${id}/members`, { userId: carol.userId })).body).toMatchObject({ rule: 'OwnersManageChannels' });
-    const added = await a.post(`/channels/${id}/members`, { userId: carol.userId });
+    expect((await a.post(`/channels/${id}/members`, { userId: carol.userId })).status).toBe(201);
+    const added = await c.post(`/channels/${id}/invitation/accept`, {});
     expect((await c.get(`/channels/${id}/messages?minPosition=${added.body.position}`)).status).toBe(200);
     expect((await c.get(`/channels?minPosition=${added.body.position}`)).body.items.map((ch: { id: string }) => ch.id)).toEqual([id]);
   });
@@ -50,7 +57,7 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
   it('edits and deletes messages (a tombstone stays), author or admin only, and de-duplicates by nonce', async () => {
     const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
     const a = as(alice.accessToken);
-    const channel = await a.post('/channels', { name: 'edits', members: [bob.userId] });
+    const channel = await channelWith(t.url, alice, [bob], { name: 'edits' });
     const first = await a.post(`/channels/${channel.body.id}/messages`, { content: 'helo', nonce: 'client-1' });
     const retry = await a.post(`/channels/${channel.body.id}/messages`, { content: 'helo', nonce: 'client-1' });
     expect(retry.body.id).toBe(first.body.id);
@@ -71,10 +78,9 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
     const a = as(alice.accessToken);
     expect((await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId, carol.userId] })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
-    const dm = await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId] });
-    expect(dm.status).toBe(201);
+    const dm = await channelWith(t.url, alice, [bob], { type: 'dm', name: 'dm' });
     expect((await a.post(`/channels/${dm.body.id}/members`, { userId: carol.userId })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
-    const room = await a.post('/channels', { name: 'room', members: [bob.userId] });
+    const room = await channelWith(t.url, alice, [bob], { name: 'room' });
     const left = await as(bob.accessToken).del(`/channels/${room.body.id}/members/${bob.userId}`);
     expect(left.status).toBe(200);
     expect((await as(bob.accessToken).get(`/channels/${room.body.id}/messages?minPosition=${left.body.position}`)).status).toBe(404);
@@ -88,7 +94,7 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
     const a = as(alice.accessToken);
     const b = as(bob.accessToken);
-    const room = await a.post('/channels', { name: 'frozen', members: [bob.userId] });
+    const room = await channelWith(t.url, alice, [bob], { name: 'frozen' });
     const bobs = await b.post(`/channels/${room.body.id}/messages`, { content: 'from bob' });
     const alices = await a.post(`/channels/${room.body.id}/messages`, { content: 'from alice' });
     await a.del(`/channels/${room.body.id}/members/${bob.userId}`);
@@ -129,5 +135,74 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
       expect(refused.status, query).toBe(400);
       expect(refused.body, query).toMatchObject({ code: 2001, errors: [{ path: query.split('=')[0] }] });
     }
+  });
+
+  it('makes naming another user an invitation they accept or decline, pushed on their user topic; an admin adds directly', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
+    const a = as(alice.accessToken);
+    const b = as(bob.accessToken);
+    const bobLive = await connectRealtime(t.app.get(RealtimeGateway).port, bob.accessToken);
+    try {
+      await subscribe(bobLive, `user:${bob.userId}`);
+      const created = await a.post('/channels', { name: 'invite-only', members: [bob.userId] });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const pushed = await bobLive.next((f) => f.topic === `user:${bob.userId}` && f.type === 'ChannelInvitationSent');
+      expect(pushed.data).toMatchObject({ channelId: id, userId: bob.userId, by: alice.userId, name: 'invite-only', kind: 'text' });
+
+      // Invited is not in: no reads, no posts, not among the members, until the answer.
+      expect((await b.get(`/channels/${id}/messages?minPosition=${created.body.position}`)).status).toBe(404);
+      expect((await b.post(`/channels/${id}/messages`, { content: 'uninvited' })).status).toBe(404);
+      expect((await a.get(`/channels/${id}?minPosition=${created.body.position}`)).body.members.map((m: { id: string }) => m.id)).toEqual([alice.userId]);
+      expect((await b.get(`/channels/invitations?minPosition=${created.body.position}`)).body.items).toEqual([
+        expect.objectContaining({ channelId: id, name: 'invite-only', invitedBy: alice.userId, invitedByUsername: alice.username }),
+      ]);
+      expect((await as(carol.accessToken).post(`/channels/${id}/invitation/accept`, {})).body).toMatchObject({ status: 404, rule: 'InvitationsAreAnsweredByTheInvited' });
+
+      const accepted = await b.post(`/channels/${id}/invitation/accept`, {});
+      expect(accepted.status).toBe(200);
+      await bobLive.next((f) => f.topic === `user:${bob.userId}` && f.type === 'ChannelInvitationAccepted');
+      expect((await b.get(`/channels/${id}/messages?minPosition=${accepted.body.position}`)).status).toBe(200);
+      expect((await b.get('/channels/invitations')).body.items).toEqual([]);
+
+      expect((await a.post(`/channels/${id}/members`, { userId: carol.userId })).status).toBe(201);
+      const declined = await as(carol.accessToken).post(`/channels/${id}/invitation/decline`, {});
+      expect(declined.status).toBe(200);
+      expect((await as(carol.accessToken).get(`/channels/${id}?minPosition=${declined.body.position}`)).status).toBe(404);
+
+      const admin = (await loginAdmin(t, ADMIN)).api;
+      const direct = await admin.post(`/channels/${id}/members`, { userId: dave.userId });
+      expect(direct.status).toBe(201);
+      expect((await as(dave.accessToken).get(`/channels/${id}/messages?minPosition=${direct.body.position}`)).status).toBe(200);
+    } finally {
+      await bobLive.close();
+    }
+  });
+
+  it('makes a dm a request the other side accepts', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const dm = await as(alice.accessToken).post('/channels', { type: 'dm', name: 'hi', members: [bob.userId] });
+    expect(dm.status).toBe(201);
+    expect((await as(bob.accessToken).post(`/channels/${dm.body.id}/messages`, { content: 'not yet' })).status).toBe(404);
+    expect((await as(bob.accessToken).post(`/channels/${dm.body.id}/invitation/accept`, {})).status).toBe(200);
+    expect((await as(bob.accessToken).post(`/channels/${dm.body.id}/messages`, { content: 'now' })).status).toBe(201);
+  });
+
+  it('refuses to name a user who does not exist, and a reply to a message that is not in the channel', async () => {
+    const alice = await registerUser(t.url);
+    const a = as(alice.accessToken);
+    const ghost = crypto.randomUUID();
+    expect((await a.post('/channels', { name: 'ghosts', members: [ghost] })).body).toMatchObject({ status: 404, rule: 'InviteesExist' });
+    expect((await a.post('/channels', { type: 'dm', name: 'ghost', members: [ghost] })).body).toMatchObject({ status: 404, rule: 'InviteesExist' });
+    const room = await a.post('/channels', { name: 'real' });
+    expect((await a.post(`/channels/${room.body.id}/members`, { userId: ghost })).body).toMatchObject({ status: 404, rule: 'InviteesExist' });
+
+    const other = await a.post('/channels', { name: 'other' });
+    const elsewhere = await a.post(`/channels/${other.body.id}/messages`, { content: 'over there' });
+    for (const replyTo of [crypto.randomUUID(), elsewhere.body.id as string]) {
+      expect((await a.post(`/channels/${room.body.id}/messages`, { content: 'reply', replyTo })).body, replyTo).toMatchObject({ status: 404, rule: 'RepliesAnswerAMessageOfTheChannel' });
+    }
+    const here = await a.post(`/channels/${room.body.id}/messages`, { content: 'here' });
+    expect((await a.post(`/channels/${room.body.id}/messages`, { content: 'reply', replyTo: here.body.id })).status).toBe(201);
   });
 });

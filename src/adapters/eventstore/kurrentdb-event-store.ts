@@ -226,6 +226,11 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  /** KurrentDB positions follow commit order: nothing committed lies beyond the readable head. */
+  committedHeadPosition(): Promise<number> {
+    return this.headPosition();
+  }
+
   async headPosition(): Promise<number> {
     let from: ReadPosition = END;
     let before = Number.POSITIVE_INFINITY;

@@ -137,6 +137,11 @@ export class PostgresEventStore implements EventStore {
     return row ? Number(row.position) : 0;
   }
 
+  async committedHeadPosition(): Promise<number> {
+    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('position').as('position')).executeTakeFirst();
+    return row?.position == null ? 0 : Number(row.position);
+  }
+
   async close(): Promise<void> {
     // The Kysely instance is shared with the read models; its owner destroys it.
   }

@@ -12,6 +12,8 @@ export interface ChangeTopic {
 }
 
 const INTERNAL_SUFFIX = '-internal';
+/** The chat view's notices for an invitee (`inviteeKey` of the chat projection) go to their own topic. */
+const INVITEE_PREFIX = 'invitee-';
 
 export function topicsOfChange(change: Pick<ChangeNotice, 'view' | 'key'>): ChangeTopic[] {
   const { view, key } = change;
@@ -25,6 +27,8 @@ export function topicsOfChange(change: Pick<ChangeNotice, 'view' | 'key'>): Chan
       return [same(topicName('ticket', key))];
     }
     case 'chat':
+      if (key.startsWith(INVITEE_PREFIX)) return [same(topicName('user', key.slice(INVITEE_PREFIX.length)))];
+      return [same(topicName('channel', key))];
     case 'voice': // who is in a voice channel, for every member watching the channel
       return [same(topicName('channel', key))];
     case 'users':

@@ -15,12 +15,13 @@ import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { problem, type ProblemCodeName } from '../http/problem-codes';
 import { withSecurityHeaders } from './secure-answers';
-import { revocationOf, type Revocation } from './access-revocation';
+import { revocationsOf, SocketRevoker } from './access-revocation';
 import { topicsOfChange } from './change-topics';
-import { FrameHandler, presencePush, revokeTopic } from './frame-handler';
+import { FrameHandler, presencePush } from './frame-handler';
 import { PresenceTracker } from './presence';
 import { errorCodes, errorFrame, parseClientFrame, type ServerFrame } from './realtime.frames';
 import { SignalBus, type Signal } from './signal-bus';
+import type { SessionRevocationBus } from './session-revocation-bus';
 import { SocketAuthenticator, tokenOfUpgrade, type SocketIdentity } from './socket-auth';
 import { FrameRateLimiter, limitsFrom, type RealtimeLimits, type RealtimeLimitsConfig } from './socket-limits';
 import { scheduleExpiry, sendFrame, type Socket, type SocketState } from './socket-state';
@@ -43,6 +44,10 @@ export interface RealtimeGatewayOptions {
   nats?: NatsConnection;
   tokens: TokenIssuer;
   credentials: CredentialStore;
+  /** The event store's head, for read-your-writes subscribes. */
+  headPosition: () => Promise<number>;
+  /** Where revoked sessions are announced: their sockets close at once. */
+  sessions: SessionRevocationBus;
   log: Logger;
   /** Prometheus text for `GET /metrics` on the gateway's port; the standalone gateway sets it. */
   scrapeMetrics?: () => Promise<string>;
@@ -67,6 +72,8 @@ export class RealtimeGateway {
   private readonly frames: FrameHandler;
   private readonly voice?: VoiceSignaling;
   private readonly sockets = new Set<Socket>();
+  private readonly revoker: SocketRevoker;
+  private stopSessions?: () => void;
   private app?: TemplatedApp;
   private listenSocket?: us_listen_socket;
   private boundPort?: number;
@@ -87,8 +94,10 @@ export class RealtimeGateway {
       const { db, progress, credentials } = options;
       this.voice = new VoiceSignaling({ ...options.voice, db, progress, credentials, log, presence: this.presence, publish: (channel, frame) => this.publish(channel, frame) });
     }
+    const authorizer = new TopicAuthorizer(options.db, options.progress, options.headPosition);
+    this.revoker = new SocketRevoker(this.sockets, authorizer, log);
     this.frames = new FrameHandler({
-      authorizer: new TopicAuthorizer(options.db, options.progress),
+      authorizer,
       authenticator: this.authenticator,
       presence: this.presence,
       signals: this.signals,
@@ -114,6 +123,7 @@ export class RealtimeGateway {
     await this.presence.start();
     await this.signals.start();
     await this.voice?.start();
+    this.stopSessions = await this.options.sessions.listen((sessionIds) => this.revoker.apply({ kind: 'sessions', sessionIds }));
     this.stopChanges = this.options.changes.subscribe('>', (change) => tracedPush(change, () => this.fanOut(change)));
     const app = uWS
       .App()
@@ -153,6 +163,7 @@ export class RealtimeGateway {
     this.stopping = true;
     this.stopChanges?.();
     this.stopChanges = undefined;
+    this.stopSessions?.();
     this.signals.stop();
     await this.voice?.stop();
     await this.presence.stop();
@@ -276,21 +287,7 @@ export class RealtimeGateway {
     for (const { channel, topic } of topicsOfChange(change)) {
       this.publish(channel, { topic, type: change.type, data: change.data, position: change.position });
     }
-    const revocation = revocationOf(change);
-    if (revocation) this.revoke(revocation);
-  }
-
-  /** Takes away what a change withdrew, from the sockets of this instance (every instance hears it). */
-  private revoke(revocation: Revocation): void {
-    for (const ws of this.sockets) {
-      const state = ws.getUserData();
-      if (state.closed) continue;
-      if (revocation.kind === 'sockets') {
-        if (state.identity.userId === revocation.userId) ws.end(4003, 'access revoked');
-      } else if (revocation.userId === undefined || state.identity.userId === revocation.userId) {
-        revokeTopic(ws, revocation.topic);
-      }
-    }
+    for (const revocation of revocationsOf(change)) this.revoker.apply(revocation);
   }
 
   private deliverSignal({ topic, type, userId }: Signal): void {

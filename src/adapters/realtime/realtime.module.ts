@@ -7,6 +7,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config';
 import { CREDENTIAL_STORE, TOKEN_ISSUER, type CredentialStore, type TokenIssuer } from '../../ports/identity.ports';
+import { SESSION_REVOCATIONS } from '../../ports/session-revocations.port';
 import { IdentityModule } from '../../modules/identity.module';
 import type { Infrastructure } from '../infrastructure';
 import { INFRASTRUCTURE } from '../infrastructure.tokens';
@@ -14,17 +15,19 @@ import { LOGGER, type Logger } from '../logger';
 import { RealtimeGateway } from './realtime-gateway';
 import { CommandRunner } from '../../commands/command-runner';
 import { voiceOptionsOf } from './voice-options';
+import { SessionRevocationBus, sessionRevocationBusOf } from './session-revocation-bus';
 
 /**
  * `runner`: the app's command runner; a standalone gateway runs voice commands through one of its own.
  * `scrapeMetrics`: a standalone gateway serves its metrics on its own port.
+ * `sessions`: the app's session revocation bus; a standalone gateway listens on one of its own.
  */
 export function gatewayOf(
   infrastructure: Infrastructure,
   tokens: TokenIssuer,
   credentials: CredentialStore,
   log: Logger,
-  { runner, scrapeMetrics }: { runner?: CommandRunner; scrapeMetrics?: () => Promise<string> } = {},
+  { runner, scrapeMetrics, sessions }: { runner?: CommandRunner; scrapeMetrics?: () => Promise<string>; sessions?: SessionRevocationBus } = {},
 ): RealtimeGateway {
   return new RealtimeGateway({
     config: infrastructure.config,
@@ -34,6 +37,8 @@ export function gatewayOf(
     nats: infrastructure.nats?.nc,
     tokens,
     credentials,
+    headPosition: () => infrastructure.store.committedHeadPosition(),
+    sessions: sessions ?? sessionRevocationBusOf(infrastructure, log),
     log,
     voice: voiceOptionsOf(infrastructure, runner),
     scrapeMetrics,
@@ -61,8 +66,9 @@ class RealtimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   providers: [
     {
       provide: RealtimeGateway,
-      useFactory: (infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner: CommandRunner) => gatewayOf(infrastructure, tokens, credentials, log, { runner }),
-      inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER, CommandRunner],
+      useFactory: (infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner: CommandRunner, sessions: SessionRevocationBus) =>
+        gatewayOf(infrastructure, tokens, credentials, log, { runner, sessions }),
+      inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER, CommandRunner, SESSION_REVOCATIONS],
     },
     RealtimeLifecycle,
   ],

@@ -7,6 +7,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { CREDENTIAL_STORE, CredentialStore, PASSWORD_HASHER, PasswordHasher } from '../../ports/identity.ports';
 import { COMMAND_SETTINGS, type CommandSettings } from '../../ports/command-settings.port';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '../../ports/session-revocations.port';
 import { CommandRunner } from '../command-runner';
 import { ChangePassword } from './identity.commands';
 import { checkPassword, invalidCredentials, PasswordCheckDeps } from './password-check';
@@ -20,6 +21,7 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {
     @Inject(PASSWORD_HASHER) private readonly passwords: PasswordHasher,
     @Inject(COMMAND_SETTINGS) config: Pick<CommandSettings, 'AUTH_LOCKOUT_THRESHOLD' | 'AUTH_LOCKOUT_MINUTES'>,
     private readonly runner: CommandRunner,
+    @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
   ) {
     this.check = { credentials, passwords, config, runner };
   }
@@ -30,7 +32,7 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {
     await checkPassword(this.check, account, currentPassword, context);
     const result = await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'ChangePassword', data: { userId, at: new Date().toISOString() } }, context);
     await this.credentials.setPasswordHash(userId, await this.passwords.hash(newPassword));
-    await this.credentials.revokeAllSessions(userId, 'password-changed', sessionId);
+    await this.revocations.announce(await this.credentials.revokeAllSessions(userId, 'password-changed', sessionId));
     return result;
   }
 }

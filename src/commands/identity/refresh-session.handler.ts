@@ -8,6 +8,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { unauthenticated } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '../../ports/session-revocations.port';
 import { CommandRunner } from '../command-runner';
 import { RefreshSession } from './identity.commands';
 import { SessionIssuer } from './session-issuer';
@@ -21,6 +22,7 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSession> {
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     private readonly runner: CommandRunner,
     private readonly sessions: SessionIssuer,
+    @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
   ) {}
 
   async execute({ refreshToken, context }: RefreshSession) {
@@ -29,6 +31,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSession> {
     if (outcome.kind === 'invalid') throw refreshRefused();
     if (outcome.kind === 'reused') {
       if (await this.credentials.revokeSession(outcome.sessionId, 'refresh-token-reuse')) {
+        // The theft case: whoever holds the stolen access token loses its sockets now too.
+        await this.revocations.announce([outcome.sessionId]);
         await this.runner.run(
           userDecider,
           { id: outcome.userId, stream: userStream(outcome.userId) },

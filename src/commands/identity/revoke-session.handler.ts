@@ -4,6 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { userDecider, userStream } from '../../domain/identity/user.decider';
 import { notFound } from '../../domain/errors';
 import { CREDENTIAL_STORE, CredentialStore, TOKEN_ISSUER, TokenIssuer } from '../../ports/identity.ports';
+import { SESSION_REVOCATIONS, type SessionRevocations } from '../../ports/session-revocations.port';
 import { CommandRunner } from '../command-runner';
 import type { CommandContext } from '../command-context';
 import { RevokeSession } from './identity.commands';
@@ -14,6 +15,7 @@ export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {
     @Inject(CREDENTIAL_STORE) private readonly credentials: CredentialStore,
     @Inject(TOKEN_ISSUER) private readonly tokens: TokenIssuer,
     private readonly runner: CommandRunner,
+    @Inject(SESSION_REVOCATIONS) private readonly revocations: SessionRevocations,
   ) {}
 
   async execute({ target, context }: RevokeSession): Promise<void> {
@@ -30,6 +32,7 @@ export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {
   }
 
   private async record(userId: string, sessionId: string, reason: 'logout' | 'revoked-by-user', context: CommandContext): Promise<void> {
+    await this.revocations.announce([sessionId]);
     await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'RevokeSession', data: { userId, sessionId, reason, at: new Date().toISOString() } }, context);
   }
 }

@@ -1,10 +1,12 @@
 /**
- * The `chat` view: channels, their members, and messages (ordered by `$all` position; a deleted
- * message stays as a tombstone). Every change is announced on the channel's key, which the
- * realtime gateway turns into topic `channel:<id>`.
+ * The `chat` view: channels, their members, pending invitations, and messages (ordered by `$all`
+ * position; a deleted message stays as a tombstone). Every change is announced on the channel's
+ * key, which the realtime gateway turns into topic `channel:<id>`; an invitation's changes also on
+ * the invitee's key (`invitee-<userId>`), which becomes topic `user:<userId>`.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../runtime/projection';
+import type { Projection, ProjectionContext } from '../runtime/projection';
+import type { RecordedEvent } from '../../ports/event-store.port';
 import type { ChannelEvent } from '../../domain/chat/channel.decider';
 import type { ChatMessageEvent } from '../../domain/chat/chat-message.decider';
 
@@ -27,6 +29,16 @@ export interface ChannelMembersTable {
   joined_at: Date;
 }
 
+export interface ChannelInvitationsTable {
+  channel_id: string;
+  user_id: string;
+  invited_by: string;
+  invited_at: Date;
+}
+
+/** The key of an invitee's notices: the gateway pushes them on `user:<userId>`. */
+export const inviteeKey = (userId: string) => `invitee-${userId}`;
+
 export interface ChatMessagesTable {
   id: string;
   channel_id: string;
@@ -44,6 +56,7 @@ declare module '../runtime/database' {
   interface DB {
     channels: ChannelsTable;
     channel_members: ChannelMembersTable;
+    channel_invitations: ChannelInvitationsTable;
     chat_messages: ChatMessagesTable;
   }
 }
@@ -53,7 +66,7 @@ type MessageData<T extends ChatMessageEvent['type']> = Extract<ChatMessageEvent,
 
 export const chatProjection: Projection = {
   name: 'chat',
-  tables: ['channels', 'channel_members', 'chat_messages'],
+  tables: ['channels', 'channel_members', 'channel_invitations', 'chat_messages'],
   migrations: {
     '0400_chat': {
       async up(db: Kysely<unknown>) {
@@ -70,6 +83,15 @@ export const chatProjection: Projection = {
             created_at timestamptz NOT NULL, edited_at timestamptz, deleted_at timestamptz, position bigint NOT NULL
           )`.execute(db);
         await sql`CREATE INDEX chat_messages_channel ON chat_messages (channel_id, position DESC)`.execute(db);
+      },
+    },
+    '0401_chat_invitations': {
+      async up(db: Kysely<unknown>) {
+        await sql`
+          CREATE TABLE channel_invitations (
+            channel_id uuid NOT NULL, user_id uuid NOT NULL, invited_by uuid NOT NULL, invited_at timestamptz NOT NULL, PRIMARY KEY (channel_id, user_id)
+          )`.execute(db);
+        await sql`CREATE INDEX channel_invitations_user ON channel_invitations (user_id)`.execute(db);
       },
     },
   },
@@ -103,6 +125,15 @@ export const chatProjection: Projection = {
       await trx.deleteFrom('channel_members').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
+    async ChannelInvitationSent(event, { trx, notify }) {
+      const d = event.data as ChannelData<'ChannelInvitationSent'>;
+      await trx.insertInto('channel_invitations').values({ channel_id: d.channelId, user_id: d.userId, invited_by: d.by, invited_at: new Date(d.at) }).onConflict((oc) => oc.doNothing()).execute();
+      notify({ key: d.channelId, type: event.type, data: event.data });
+      notify({ key: inviteeKey(d.userId), type: event.type, data: event.data });
+    },
+    ChannelInvitationAccepted: (event, context) => invitationEnded(event, context),
+    ChannelInvitationDeclined: (event, context) => invitationEnded(event, context),
+    ChannelInvitationWithdrawn: (event, context) => invitationEnded(event, context),
     async ChatMessagePosted(event, { trx, notify }) {
       const d = event.data as MessageData<'ChatMessagePosted'>;
       await trx
@@ -123,3 +154,11 @@ export const chatProjection: Projection = {
     },
   },
 };
+
+/** Accepted, declined or withdrawn: the invitation is gone (a ChannelMemberAdded follows an acceptance). */
+async function invitationEnded(event: RecordedEvent, { trx, notify }: ProjectionContext): Promise<void> {
+  const d = event.data as ChannelData<'ChannelInvitationDeclined'>;
+  await trx.deleteFrom('channel_invitations').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
+  notify({ key: d.channelId, type: event.type, data: event.data });
+  notify({ key: inviteeKey(d.userId), type: event.type, data: event.data });
+}

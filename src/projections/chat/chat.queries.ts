@@ -1,4 +1,7 @@
-/** Reads of the `chat` view: my channels, one channel with its members, and a page of messages with their authors (one query). */
+/**
+ * Reads of the `chat` view: my channels, my pending invitations, whether two users share a channel,
+ * one channel with its members, and a page of messages with their authors (one query).
+ */
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { ReadModelDb } from '../runtime/projection';
 
@@ -21,6 +24,34 @@ export async function isMember(db: ReadModelDb, channelId: string, userId: strin
     .where('c.deleted_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Whether two users are both members of a channel that still exists (a dm counts): who may see whose presence. */
+export async function shareAChannel(db: ReadModelDb, userId: string, otherId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('channel_members as mine')
+    .innerJoin('channel_members as theirs', 'theirs.channel_id', 'mine.channel_id')
+    .innerJoin('channels as c', 'c.id', 'mine.channel_id')
+    .select('c.id')
+    .where('mine.user_id', '=', userId)
+    .where('theirs.user_id', '=', otherId)
+    .where('c.deleted_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The invitations waiting for my answer, with what I am invited to and by whom. */
+export function myInvitations(db: ReadModelDb, userId: string) {
+  return db
+    .selectFrom('channel_invitations as i')
+    .innerJoin('channels as c', 'c.id', 'i.channel_id')
+    .leftJoin('users as u', 'u.id', 'i.invited_by')
+    .select(['c.id as channelId', 'c.kind', 'c.name', 'i.invited_by as invitedBy', 'u.username as invitedByUsername', 'i.invited_at as invitedAt'])
+    .where('i.user_id', '=', userId)
+    .where('c.deleted_at', 'is', null)
+    .orderBy('i.invited_at', 'desc')
+    .execute();
 }
 
 export function myChannels(db: ReadModelDb, viewer: ChatViewer) {

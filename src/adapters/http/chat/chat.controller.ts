@@ -1,14 +1,18 @@
-/** /api/v1/channels and /api/v1/messages: channels, members and messages. Only members read or post. */
+/**
+ * /api/v1/channels and /api/v1/messages: channels, members, invitations and messages. Only members
+ * read or post; naming another user invites them (a platform admin adds them directly), and the
+ * invitee answers at /channels/:id/invitation/accept or /decline.
+ */
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { notFound } from '../../../domain/errors';
-import type { ChannelActor, ChannelCommand } from '../../../domain/chat/channel.decider';
-import { ChatMessageRequest, HandleChannelCommand, HandleChatMessageCommand } from '../../../commands/chat/chat-command.handlers';
+import type { ChannelActor } from '../../../domain/chat/channel.decider';
+import { ChannelRequest, ChatMessageRequest, HandleChannelCommand, HandleChatMessageCommand } from '../../../commands/chat/chat-command.handlers';
 import { CommandContext, derivedId } from '../../../commands/command-context';
 import { READ_MODEL_DB, type ReadModelDb } from '../../../projections/runtime/projection';
 import { ProjectionProgress } from '../../../projections/runtime/projection-progress';
-import { channelDetail, channelMessages, ChatViewer, isMember, myChannels } from '../../../projections/chat/chat.queries';
+import { channelDetail, channelMessages, ChatViewer, isMember, myChannels, myInvitations } from '../../../projections/chat/chat.queries';
 import { chatProjection } from '../../../projections/chat/chat.projection';
 import { AuthenticatedUser, CurrentUser, RequirePermission } from '../../auth/authenticated-user';
 import { problem } from '../problem-codes';
@@ -32,7 +36,7 @@ export class ChatController {
     @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
   ) {}
 
-  private channel(command: ChannelCommand, context: CommandContext) {
+  private channel(command: ChannelRequest, context: CommandContext) {
     return this.commands.execute(new HandleChannelCommand(command, context));
   }
 
@@ -52,6 +56,27 @@ export class ChatController {
   async list(@Query() query: ReadQuery, @CurrentUser() user: AuthenticatedUser) {
     await this.progress.waitFor(chatProjection.name, query.minPosition);
     return { items: await myChannels(this.db, viewerOf(user)) };
+  }
+
+  /** Before `channels/:id`, though the router prefers the static path anyway. */
+  @Get('channels/invitations')
+  async invitations(@Query() query: ReadQuery, @CurrentUser() user: AuthenticatedUser) {
+    await this.progress.waitFor(chatProjection.name, query.minPosition);
+    return { items: await myInvitations(this.db, user.id) };
+  }
+
+  @Post('channels/:id/invitation/accept')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  accept(@Param('id', ParseUUIDPipe) channelId: string, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.channel({ type: 'AcceptChannelInvitation', data: { channelId, actor: actorOf(user), at: now() } }, context);
+  }
+
+  @Post('channels/:id/invitation/decline')
+  @HttpCode(200)
+  @RequirePermission('channels:write')
+  decline(@Param('id', ParseUUIDPipe) channelId: string, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+    return this.channel({ type: 'DeclineChannelInvitation', data: { channelId, actor: actorOf(user), at: now() } }, context);
   }
 
   @Get('channels/:id')
