@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
 import { topicsOfChange } from '../../src/adapters/realtime/change-topics';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+import { channelWith } from '../support/chat';
 import { waitUntil } from '../support/poll';
 import { connectRealtime, realtimeUrl, refusedUpgrade, subscribe, type Frame, type RealtimeClient } from '../support/ws-client';
 
@@ -28,6 +29,7 @@ describe('change topics', () => {
     expect(topicsOfChange({ view: 'tickets', key: `${id}-internal` })).toEqual([{ channel: `staff/ticket:${id}`, topic: `ticket:${id}` }]);
     expect(topicsOfChange({ view: 'chat', key: id })).toEqual([{ channel: `channel:${id}`, topic: `channel:${id}` }]);
     expect(topicsOfChange({ view: 'voice', key: id })).toEqual([{ channel: `channel:${id}`, topic: `channel:${id}` }]);
+    expect(topicsOfChange({ view: 'chat', key: `invitee-${id}` })).toEqual([{ channel: `user:${id}`, topic: `user:${id}` }]);
     expect(topicsOfChange({ view: 'users', key: id })).toEqual([{ channel: `user:${id}`, topic: `user:${id}` }]);
     expect(topicsOfChange({ view: 'audit', key: id })).toEqual([]);
   });
@@ -82,7 +84,7 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
 
   it('pushes a channel message live with its position, then its edit and its deletion as events', async () => {
     const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-    const created = await as(alice.accessToken).post('/channels', { name: 'live', members: [bob.userId] });
+    const created = await channelWith(t.url, alice, [bob], { name: 'live' });
     const topic = `channel:${created.body.id as string}`;
     const client = await connect(alice.accessToken);
     await subscribe(client, topic, { minPosition: created.body.position });
@@ -101,7 +103,7 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
 
   it('takes a channel away from a member removed while subscribed, and closes a deactivated account', async () => {
     const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
-    const created = await as(alice.accessToken).post('/channels', { name: 'revocable', members: [bob.userId, carol.userId] });
+    const created = await channelWith(t.url, alice, [bob, carol], { name: 'revocable' });
     const channelId = created.body.id as string;
     const topic = `channel:${channelId}`;
     const [bobClient, carolClient] = await Promise.all([connect(bob.accessToken), connect(carol.accessToken)]);
@@ -179,7 +181,7 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
   it('limits subscriptions per socket, frames per second, and frame size', async () => {
     const user = await registerUser(t.url);
     const subscriber = await connect(user.accessToken);
-    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) await subscribe(subscriber, `presence:${randomUUID()}`);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) await subscribe(subscriber, `channel:${(await as(user.accessToken).post('/channels', { name: `limit-${i}` })).body.id as string}`);
     const extra = `presence:${randomUUID()}`;
     expect(await subscriber.request({ op: 'subscribe', topic: extra }, errorFor(extra))).toMatchObject({ code: 5004 });
 
@@ -237,6 +239,8 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     it('shows presence across instances: online, idle, offline after disconnect', async () => {
       const alice = await registerUser(t.url);
       const bob = await registerUser(t.url);
+      // Presence is shown only between users who share a channel.
+      await channelWith(t.url, alice, [bob], { name: 'presence' });
       const aliceClient = await connect(alice.accessToken);
       await subscribe(aliceClient, `presence:${bob.userId}`);
       const bobTopic = `presence:${bob.userId}`;
@@ -267,15 +271,14 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
 
     it('gives channel members the channel: its messages live, and typing signals on every instance, never stored', async () => {
       const [alice, bob, outsider] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
-      const created = await as(alice.accessToken).post('/channels', { name: 'realtime', members: [bob.userId] });
-      expect(created.status).toBe(201);
+      const created = await channelWith(t.url, alice, [bob], { name: 'realtime' });
       const topic = `channel:${created.body.id as string}`;
       const aliceClient = await connect(alice.accessToken);
       const bobClient = await connect(bob.accessToken, {}, second);
       const bobOnFirst = await connect(bob.accessToken);
       for (const client of [aliceClient, bobClient, bobOnFirst]) await subscribe(client, topic, { minPosition: created.body.position });
       const outsiderClient = await connect(outsider.accessToken, {}, second);
-      expect(await outsiderClient.request({ op: 'subscribe', topic }, errorFor(topic))).toMatchObject({ code: 1003 });
+      expect(await outsiderClient.request({ op: 'subscribe', topic }, errorFor(topic))).toMatchObject({ code: 3001, message: 'no such channel' });
       expect(await outsiderClient.request({ op: 'typing.start', topic }, errorFor(topic))).toMatchObject({ code: 3003 });
 
       expect((await as(alice.accessToken).post(`/channels/${created.body.id}/messages`, { content: 'hello, realtime' })).status).toBe(201);
@@ -328,8 +331,11 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     });
 
     it('forgets the users of a gateway instance that stops heartbeating', async () => {
-      const watcher = await connect((await registerUser(short.url)).accessToken, {}, short);
-      const ghost = randomUUID(); // a user only the vanished instance knew
+      const watching = await registerUser(short.url);
+      const ghostUser = await registerUser(short.url);
+      await channelWith(short.url, watching, [ghostUser], { name: 'ghosts' });
+      const watcher = await connect(watching.accessToken, {}, short);
+      const ghost = ghostUser.userId; // a user only the vanished instance knows online
       const topic = `presence:${ghost}`;
       await subscribe(watcher, topic);
       expect((await watcher.next(push(topic, 'presence'))).data.status).toBe('offline');

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+import { channelWith } from '../support/chat';
 import { waitUntil } from '../support/poll';
 import { realtimeUrl } from '../support/ws-client';
 
@@ -116,8 +117,7 @@ describe.skipIf(!installed)('voice with headless Chromium (fake microphone, weri
 
   it('lets two Chromium pages join one voice channel and hear each other', async () => {
     const [a, b] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-    const created = await http(t.url, 'POST', '/api/v1/channels', { type: 'voice', name: 'browsers', members: [b.userId] }, bearer(a.accessToken));
-    expect(created.status).toBe(201);
+    const created = await channelWith(t.url, a, [b], { type: 'voice', name: 'browsers' });
     const channelId = created.body.id as string;
 
     const first = await open(a.accessToken, channelId);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeGateway } from '../../src/adapters/realtime/realtime-gateway';
 import { problemCodes } from '../../src/adapters/http/problem-codes';
 import { bearer, http, registerUser, startTestApp, TestApp } from '../support/app';
+import { channelWith } from '../support/chat';
 import { waitUntil } from '../support/poll';
 import { connectRealtime, subscribe, type Frame, type RealtimeClient } from '../support/ws-client';
 import { call, joinVoice } from '../support/voice-client';
@@ -46,9 +47,9 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
   });
   /** Each channel's creation position: reads of it wait at least for that. */
   const createdAt = new Map<string, number>();
-  const voiceChannel = async (owner: { accessToken: string }, members: string[], type = 'voice') => {
-    const created = await api(owner.accessToken).post('/channels', { type, name: 'lounge', members });
-    expect(created.status).toBe(201);
+  const voiceChannel = async (owner: { accessToken: string }, members: { userId: string; accessToken: string }[], type = 'voice') => {
+    // Members are invited and accept: the position is that of the last acceptance.
+    const created = await channelWith(t.url, owner, members, { type, name: 'lounge' });
     createdAt.set(created.body.id as string, created.body.position as number);
     return created.body.id as string;
   };
@@ -61,7 +62,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
   it('carries a tone from A to B through the SFU, with joins, speaking, mute and leave pushed and in the read model', async () => {
     const [a, b] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-    const channelId = await voiceChannel(a, [b.userId]);
+    const channelId = await voiceChannel(a, [b]);
     const [aClient, bClient] = await Promise.all([connect(a.accessToken), connect(b.accessToken)]);
 
     const bCall = await call(bClient, channelId, { tone: false });
@@ -117,7 +118,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
   it('keeps the user limit a moderator sets', async () => {
     const [owner, member, late] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
-    const channelId = await voiceChannel(owner, [member.userId, late.userId]);
+    const channelId = await voiceChannel(owner, [member, late]);
     expect((await api(member.accessToken).patch(`/channels/${channelId}/voice`, { userLimit: 1 })).status).toBe(403);
     const bad = await api(owner.accessToken).patch(`/channels/${channelId}/voice`, { userLimit: 101 });
     expect(bad.status).toBe(400);
@@ -155,7 +156,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
   it('lets the owner server-mute and disconnect a participant, not a member', async () => {
     const [owner, member] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-    const channelId = await voiceChannel(owner, [member.userId]);
+    const channelId = await voiceChannel(owner, [member]);
     const memberClient = await connect(member.accessToken);
     await joinVoice(memberClient, channelId);
     const participant = `/channels/${channelId}/voice/participants/${member.userId}`;
@@ -175,7 +176,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
   it('ends the session of a member removed from the channel', async () => {
     const [owner, member] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-    const channelId = await voiceChannel(owner, [member.userId]);
+    const channelId = await voiceChannel(owner, [member]);
     const memberClient = await connect(member.accessToken);
     await joinVoice(memberClient, channelId);
     expect((await api(owner.accessToken).delete(`/channels/${channelId}/members/${member.userId}`)).status).toBe(200);
@@ -185,7 +186,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
   it('removes a participant whose connection stays away past the grace period, by an event', async () => {
     const [owner, ghost, back] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
-    const channelId = await voiceChannel(owner, [ghost.userId, back.userId]);
+    const channelId = await voiceChannel(owner, [ghost, back]);
     const ownerClient = await connect(owner.accessToken);
     await joinVoice(ownerClient, channelId);
     const ghostClient = await connect(ghost.accessToken);
@@ -221,7 +222,7 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
     it('pushes joins to the other instance, and ends a dropped session once though both instances try', async () => {
       const [owner, member] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
-      const channelId = await voiceChannel(owner, [member.userId]);
+      const channelId = await voiceChannel(owner, [member]);
       const ownerClient = await connect(owner.accessToken);
       await joinVoice(ownerClient, channelId);
       const memberClient = await connect(member.accessToken, second);

@@ -69,6 +69,7 @@ describe('restore drill: drop every read model, rebuild from the log, compare (P
     }
     const channel = await a('POST', '/channels', { name: 'general', topic: 'Anything goes', members: [bob.userId] });
     expectOk(channel);
+    expectOk(await b('POST', `/channels/${channel.body.id}/invitation/accept`));
     const first = await a('POST', `/channels/${channel.body.id}/messages`, { content: 'helo' });
     expectOk(first);
     expectOk(await a('PATCH', `/messages/${first.body.id}`, { content: 'hello' }));
@@ -76,7 +77,9 @@ describe('restore drill: drop every read model, rebuild from the log, compare (P
     const doomed = await a('POST', `/channels/${channel.body.id}/messages`, { content: 'oops' });
     expectOk(doomed);
     expectOk(await a('DELETE', `/messages/${doomed.body.id}`));
-    expectOk(await a('POST', '/channels', { type: 'dm', name: 'alice-bob', members: [bob.userId] }));
+    const dm = await a('POST', '/channels', { type: 'dm', name: 'alice-bob', members: [bob.userId] });
+    expectOk(dm);
+    expectOk(await b('POST', `/channels/${dm.body.id}/invitation/accept`));
     expectOk(await root('PUT', `/admin/users/${bob.userId}/role`, { role: 'auditor' }));
   }
 
