@@ -44,19 +44,27 @@ export async function run(): Promise<void> {
     }
     const hash = await argon2.hash('bench-password', ARGON2_OPTIONS);
 
-    console.log(`auth benchmark — argon2id m=${ARGON2_OPTIONS.memoryCost} KiB t=${ARGON2_OPTIONS.timeCost} p=${ARGON2_OPTIONS.parallelism}, ${seconds} s per cell, ${USERS} users`);
+    console.log(
+      `auth benchmark — argon2id m=${ARGON2_OPTIONS.memoryCost} KiB t=${ARGON2_OPTIONS.timeCost} p=${ARGON2_OPTIONS.parallelism}, ${seconds} s per cell, ${USERS} users`,
+    );
     console.log(`${'what'.padEnd(22)} | clients | per sec  | p50 ms | p99 ms`);
     console.log(`${'-'.repeat(22)}-|---------|----------|--------|-------`);
     let n = 0;
     for (const concurrency of [1, 2, 4, 8]) {
       console.log(row('argon2 verify (bare)', concurrency, await closedLoop(concurrency, async () => void (await argon2.verify(hash, 'bench-password')))));
       console.log(
-        row('POST /auth/login', concurrency, await closedLoop(concurrency, async () => {
-          const user = users[n++ % users.length]!;
-          await request(api, 'POST', '/auth/login', { body: { login: user.username, password: user.password } });
-        })),
+        row(
+          'POST /auth/login',
+          concurrency,
+          await closedLoop(concurrency, async () => {
+            const user = users[n++ % users.length]!;
+            await request(api, 'POST', '/auth/login', { body: { login: user.username, password: user.password } });
+          }),
+        ),
       );
     }
-    console.log('A login is one argon2 verification plus a session, a UserLoggedIn event and a token; argon2 runs on libuv\'s thread pool, so logins per second level off near the core count divided by one verification\'s time.');
+    console.log(
+      "A login is one argon2 verification plus a session, a UserLoggedIn event and a token; argon2 runs on libuv's thread pool, so logins per second level off near the core count divided by one verification's time.",
+    );
   });
 }

@@ -44,7 +44,9 @@ export async function withBenchApp<T>(name: string, options: BenchAppOptions, wo
     const config = loadConfig({
       DATABASE_URL: databaseUrl(adminUrl, database),
       ...(options.nats === false ? {} : { NATS_URL: natsUrl, NATS_STREAM: `BENCH_${name.toUpperCase()}_${id}`, NATS_SUBJECT_PREFIX: `bench_${name}_${id}` }),
-      LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '1000000', AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+      LOG_LEVEL: 'silent',
+      AUTH_RATE_LIMIT_PER_IP: '1000000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
       ...options.env,
     });
     const app = await createApp(config);

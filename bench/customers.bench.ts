@@ -26,12 +26,50 @@ const clients = Number(process.env.BENCH_CLIENTS ?? 4);
 const BATCH_ITEMS = 500;
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
 
-const FIRST = ['ada', 'alan', 'grace', 'katherine', 'margaret', 'edsger', 'barbara', 'donald', 'frances', 'john', 'radia', 'ken', 'dennis', 'linus', 'sophie', 'tim'];
-const LAST = ['lovelace', 'turing', 'hopper', 'johnson', 'hamilton', 'dijkstra', 'liskov', 'knuth', 'allen', 'backus', 'perlman', 'thompson', 'ritchie', 'torvalds', 'wilson', 'berners'];
+const FIRST = [
+  'ada',
+  'alan',
+  'grace',
+  'katherine',
+  'margaret',
+  'edsger',
+  'barbara',
+  'donald',
+  'frances',
+  'john',
+  'radia',
+  'ken',
+  'dennis',
+  'linus',
+  'sophie',
+  'tim',
+];
+const LAST = [
+  'lovelace',
+  'turing',
+  'hopper',
+  'johnson',
+  'hamilton',
+  'dijkstra',
+  'liskov',
+  'knuth',
+  'allen',
+  'backus',
+  'perlman',
+  'thompson',
+  'ritchie',
+  'torvalds',
+  'wilson',
+  'berners',
+];
 const TAGS = Array.from({ length: 30 }, (_, i) => `segment-${i}`);
 
 /** Deterministic variety: the i-th customer's fields. */
-function customerEvent(i: number, owners: readonly string[], now: number): { stream: string; type: 'CustomerCreated'; data: Extract<CustomerEvent, { type: 'CustomerCreated' }>['data'] } {
+function customerEvent(
+  i: number,
+  owners: readonly string[],
+  now: number,
+): { stream: string; type: 'CustomerCreated'; data: Extract<CustomerEvent, { type: 'CustomerCreated' }>['data'] } {
   const customerId = randomUUID();
   const first = FIRST[i % FIRST.length]!;
   const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
@@ -41,9 +79,17 @@ function customerEvent(i: number, owners: readonly string[], now: number): { str
     stream: customerStream(customerId),
     type: 'CustomerCreated',
     data: {
-      customerId, name: `${first} ${last} ${i}`, email: `${first}.${last}.${i}@company${i % 2000}.example`, phone: null, company: `Company ${i % 2000}`,
-      address: { city: `City ${i % 300}`, country: 'Elsewhere' }, status, tags: [TAGS[i % TAGS.length]!, TAGS[(i * 7) % TAGS.length]!].filter((t, k, all) => all.indexOf(t) === k),
-      ownerId: owners[i % owners.length]!, by: owners[0]!, at,
+      customerId,
+      name: `${first} ${last} ${i}`,
+      email: `${first}.${last}.${i}@company${i % 2000}.example`,
+      phone: null,
+      company: `Company ${i % 2000}`,
+      address: { city: `City ${i % 300}`, country: 'Elsewhere' },
+      status,
+      tags: [TAGS[i % TAGS.length]!, TAGS[(i * 7) % TAGS.length]!].filter((t, k, all) => all.indexOf(t) === k),
+      ownerId: owners[i % owners.length]!,
+      by: owners[0]!,
+      at,
     },
   };
 }
@@ -67,20 +113,27 @@ async function timedLoop(work: () => Promise<void>): Promise<{ perSecond: number
 export async function run(): Promise<void> {
   const env = { REALTIME_ENABLED: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
   await withBenchApp('customers', { env }, async ({ infrastructure, api }) => {
-    const { accessToken: token } = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/login', { body: { login: ADMIN.email, password: ADMIN.password } });
-    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => requestJson(api, method, path, { token, body, headers });
+    const { accessToken: token } = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/login', {
+      body: { login: ADMIN.email, password: ADMIN.password },
+    });
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      requestJson(api, method, path, { token, body, headers });
     const admin = (await call('GET', '/auth/me')) as { id: string };
     const owners = [admin.id];
 
     // Seeding: one CustomerCreated per stream, appended by `writers` concurrent writers.
     const now = Date.now();
     const appendStarted = performance.now();
-    const positions = await mapConcurrently(Array.from({ length: customers }, (_, i) => i), writers, async (i) => {
-      const { stream, type, data } = customerEvent(i, owners, now);
-      const commandId = randomUUID();
-      const metadata = { actorId: admin.id, commandId, correlationId: commandId, causationId: commandId, schemaVersion: EVENT_SCHEMA_VERSION };
-      return (await infrastructure.store.append(stream, [{ id: randomUUID(), type, data, metadata }], 'no_stream')).position;
-    });
+    const positions = await mapConcurrently(
+      Array.from({ length: customers }, (_, i) => i),
+      writers,
+      async (i) => {
+        const { stream, type, data } = customerEvent(i, owners, now);
+        const commandId = randomUUID();
+        const metadata = { actorId: admin.id, commandId, correlationId: commandId, causationId: commandId, schemaVersion: EVENT_SCHEMA_VERSION };
+        return (await infrastructure.store.append(stream, [{ id: randomUUID(), type, data, metadata }], 'no_stream')).position;
+      },
+    );
     const appendSeconds = (performance.now() - appendStarted) / 1000;
     await infrastructure.progress.waitFor('customers', Math.max(...positions), 30 * 60_000);
     const projectedSeconds = (performance.now() - appendStarted) / 1000;
@@ -95,7 +148,9 @@ export async function run(): Promise<void> {
     const batchMs: number[] = [];
     const replayMs: number[] = [];
     for (let b = 0; b < batches; b++) {
-      const items = ids.slice(b * BATCH_ITEMS, (b + 1) * BATCH_ITEMS).map((customerId, i) => ({ id: customerId, status: CUSTOMER_STATUSES[(b + i) % 3], addTags: ['bench'] }));
+      const items = ids
+        .slice(b * BATCH_ITEMS, (b + 1) * BATCH_ITEMS)
+        .map((customerId, i) => ({ id: customerId, status: CUSTOMER_STATUSES[(b + i) % 3], addTags: ['bench'] }));
       const key = { 'idempotency-key': `bench-batch-${b}` };
       let t0 = performance.now();
       const result = (await call('PATCH', '/customers/batch', { items }, key)) as { succeeded: number };
@@ -128,20 +183,30 @@ export async function run(): Promise<void> {
     const results: [string, Awaited<ReturnType<typeof timedLoop>>, Awaited<ReturnType<typeof timedLoop>> | null][] = [];
     for (const [label, query] of queries) {
       const path = `/customers?${new URLSearchParams(query as Record<string, string>)}`;
-      results.push([label, await timedLoop(async () => void (await call('GET', path))), await timedLoop(async () => void (await listCustomers(infrastructure.database.db, { ...query, limit: 20 })))]);
+      results.push([
+        label,
+        await timedLoop(async () => void (await call('GET', path))),
+        await timedLoop(async () => void (await listCustomers(infrastructure.database.db, { ...query, limit: 20 }))),
+      ]);
     }
     results.push(['GET /customers/statistics', await timedLoop(async () => void (await call('GET', '/customers/statistics?weeks=52'))), null]);
 
     const batch = summarize(batchMs);
     const replay = summarize(replayMs);
     console.log(`customers benchmark — PostgreSQL + NATS JetStream, ${rate(customers)} customers`);
-    console.log(`seeding: ${rate(customers)} CustomerCreated appended by ${writers} writers in ${appendSeconds.toFixed(1)} s (${rate(customers / appendSeconds)}/s); projected ${projectedSeconds.toFixed(1)} s after the first append`);
-    console.log(`PATCH /customers/batch, ${BATCH_ITEMS} items, ${batches} batches: p50 ${ms(batch.p50)} ms, p99 ${ms(batch.p99)} ms, max ${ms(batch.max)} ms (${rate((BATCH_ITEMS * 1000) / batch.p50)} items/s); replayed under the same key: p50 ${ms(replay.p50)} ms, p99 ${ms(replay.p99)} ms`);
+    console.log(
+      `seeding: ${rate(customers)} CustomerCreated appended by ${writers} writers in ${appendSeconds.toFixed(1)} s (${rate(customers / appendSeconds)}/s); projected ${projectedSeconds.toFixed(1)} s after the first append`,
+    );
+    console.log(
+      `PATCH /customers/batch, ${BATCH_ITEMS} items, ${batches} batches: p50 ${ms(batch.p50)} ms, p99 ${ms(batch.p99)} ms, max ${ms(batch.max)} ms (${rate((BATCH_ITEMS * 1000) / batch.p50)} items/s); replayed under the same key: p50 ${ms(replay.p50)} ms, p99 ${ms(replay.p99)} ms`,
+    );
     console.log(`list queries, ${clients} clients, ${seconds} s each:`);
     console.log(`${'GET /customers?…'.padEnd(40)} | per sec | p50 ms | p99 ms | SQL alone p50 | p99`);
     console.log(`${'-'.repeat(40)}-|---------|--------|--------|---------------|------`);
     for (const [label, r, sqlOnly] of results) {
-      console.log(`${label.padEnd(40)} | ${rate(r.perSecond).padStart(7)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)} | ${(sqlOnly ? ms(sqlOnly.p50) : '').padStart(13)} | ${sqlOnly ? ms(sqlOnly.p99) : ''}`);
+      console.log(
+        `${label.padEnd(40)} | ${rate(r.perSecond).padStart(7)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)} | ${(sqlOnly ? ms(sqlOnly.p50) : '').padStart(13)} | ${sqlOnly ? ms(sqlOnly.p99) : ''}`,
+      );
     }
   });
 }

@@ -37,7 +37,10 @@ const sockets: Socket[] = [];
 
 function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = randomBytes(4);
-  const header = payload.length < 126 ? Buffer.from([0x80 | opcode, 0x80 | payload.length]) : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, 0x80 | payload.length])
+      : Buffer.from([0x80 | opcode, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
   const body = Buffer.allocUnsafe(payload.length);
   for (let i = 0; i < payload.length; i++) body[i] = payload[i]! ^ mask[i & 3]!;
   return Buffer.concat([header, mask, body]);
@@ -71,7 +74,9 @@ function open(): Promise<Socket> {
     let awaitingAnswer = subscribe !== undefined;
     socket.once('error', reject);
     socket.on('connect', () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
     });
     socket.on('data', (chunk: Buffer) => {
       const at = performance.timeOrigin + performance.now();

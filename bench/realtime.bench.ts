@@ -49,10 +49,15 @@ class Clients {
       const count = Math.floor(subscribers / clientThreads) + (i < subscribers % clientThreads ? 1 : 0);
       return new Worker(join(__dirname, 'realtime-clients.js'), { workerData: { host: '127.0.0.1', ...target, count } });
     });
-    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
-      worker.once('error', reject);
-    })));
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
+            worker.once('error', reject);
+          }),
+      ),
+    );
     return new Clients(workers);
   }
 
@@ -60,16 +65,19 @@ class Clients {
     const reports = await Promise.all(this.workers.map((worker) => ask<Report>(worker, 'report')));
     const counts: Report['counts'] = {};
     for (const report of reports) {
-      for (const [key, { n, last }] of Object.entries(report.counts)) counts[key] = { n: (counts[key]?.n ?? 0) + n, last: Math.max(counts[key]?.last ?? 0, last) };
+      for (const [key, { n, last }] of Object.entries(report.counts))
+        counts[key] = { n: (counts[key]?.n ?? 0) + n, last: Math.max(counts[key]?.last ?? 0, last) };
     }
     return { arrivals: reports.flatMap((report) => report.arrivals), counts };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(async (worker) => {
-      await ask(worker, 'close');
-      await worker.terminate();
-    }));
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        await ask(worker, 'close');
+        await worker.terminate();
+      }),
+    );
   }
 }
 
@@ -94,7 +102,7 @@ export async function run(): Promise<void> {
       const relayed = new Map<string, number>();
       infrastructure.nats!.nc.subscribe(`${config.NATS_SUBJECT_PREFIX}.message.>`, {
         callback: (_error, message) => {
-          const content = (message.json<{ data?: { content?: unknown } }>().data)?.content;
+          const content = message.json<{ data?: { content?: unknown } }>().data?.content;
           if (typeof content === 'string') relayed.set(content, now());
         },
       });
@@ -114,11 +122,24 @@ export async function run(): Promise<void> {
 
       const gateway = app.get(RealtimeGateway);
       const contenders: Contender[] = [
-        { label: 'uWebSockets.js gateway', connect: () => Clients.open({ port: gateway.port, path: `${REALTIME_PATH}?access_token=${bob.accessToken}`, subscribe: JSON.stringify({ op: 'subscribe', topic }) }) },
+        {
+          label: 'uWebSockets.js gateway',
+          connect: () =>
+            Clients.open({
+              port: gateway.port,
+              path: `${REALTIME_PATH}?access_token=${bob.accessToken}`,
+              subscribe: JSON.stringify({ op: 'subscribe', topic }),
+            }),
+        },
         { label: 'ws fan-out', connect: () => Clients.open({ port: (wss.address() as AddressInfo).port, path: '/' }) },
       ];
 
-      const latencies = new Map<string, number[]>([['command answered', []], ['relayed to JetStream', []], ['pipeline', []], ...contenders.map((c): [string, number[]] => [c.label, []])]);
+      const latencies = new Map<string, number[]>([
+        ['command answered', []],
+        ['relayed to JetStream', []],
+        ['pipeline', []],
+        ...contenders.map((c): [string, number[]] => [c.label, []]),
+      ]);
       const missing = new Map<string, number>();
       const throughput = new Map<string, number[]>(contenders.map((c) => [c.label, []]));
 
@@ -169,7 +190,8 @@ export async function run(): Promise<void> {
               }
               await pause(10);
             }
-            if (delivered !== fanoutNotices * subscribers) console.error(`${contender.label}: ${fanoutNotices * subscribers - delivered} of ${fanoutNotices * subscribers} throughput frames never arrived`);
+            if (delivered !== fanoutNotices * subscribers)
+              console.error(`${contender.label}: ${fanoutNotices * subscribers - delivered} of ${fanoutNotices * subscribers} throughput frames never arrived`);
             throughput.get(contender.label)!.push(delivered / ((lastArrival - started) / 1000));
           } finally {
             await clients.close();
@@ -178,7 +200,9 @@ export async function run(): Promise<void> {
         }
       }
 
-      console.log(`realtime benchmark — ${subscribers} subscribers on one channel, ${messages} messages (one per ${intervalMs} ms) × ${rounds} rounds per contender, clients in ${clientThreads} threads, PostgreSQL + NATS`);
+      console.log(
+        `realtime benchmark — ${subscribers} subscribers on one channel, ${messages} messages (one per ${intervalMs} ms) × ${rounds} rounds per contender, clients in ${clientThreads} threads, PostgreSQL + NATS`,
+      );
       console.log('');
       console.log('latency from the HTTP command to the frame at the client');
       console.log(`${'contender'.padEnd(24)} | delivered | p50 ms | p99 ms | max ms | missing`);
@@ -186,14 +210,19 @@ export async function run(): Promise<void> {
       for (const [label, values] of latencies) {
         const s = summarize(values);
         const contender = missing.has(label);
-        console.log(`${label.padEnd(24)} | ${rate(values.length).padStart(9)} | ${ms(s.p50).padStart(6)} | ${ms(s.p99).padStart(6)} | ${ms(s.max).padStart(6)} | ${contender ? rate(missing.get(label)!) : ''}`);
+        console.log(
+          `${label.padEnd(24)} | ${rate(values.length).padStart(9)} | ${ms(s.p50).padStart(6)} | ${ms(s.p99).padStart(6)} | ${ms(s.max).padStart(6)} | ${contender ? rate(missing.get(label)!) : ''}`,
+        );
       }
       const uwsP99 = summarize(latencies.get(contenders[0]!.label)!).p99;
       console.log(`uWS p99 ${ms(uwsP99)} ms at ${subscribers} subscribers (target < ${TARGET_P99_MS} ms): ${passOrMiss(uwsP99 < TARGET_P99_MS)}`);
       console.log('');
-      console.log(`fan-out throughput: ${fanoutNotices} notices back to back per round, each to ${subscribers} subscribers (messages delivered per second, per round)`);
+      console.log(
+        `fan-out throughput: ${fanoutNotices} notices back to back per round, each to ${subscribers} subscribers (messages delivered per second, per round)`,
+      );
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-      for (const [label, values] of throughput) console.log(`  ${label.padEnd(24)} median ${rate(median(values)).padStart(9)}/s   rounds: ${values.map((v) => rate(v)).join(', ')}`);
+      for (const [label, values] of throughput)
+        console.log(`  ${label.padEnd(24)} median ${rate(median(values)).padStart(9)}/s   rounds: ${values.map((v) => rate(v)).join(', ')}`);
       const ratio = median(throughput.get(contenders[0]!.label)!) / median(throughput.get(contenders[1]!.label)!);
       console.log(`  uWS / ws = ${ratio.toFixed(2)}x (target >= ${TARGET_RATIO}x): ${passOrMiss(ratio >= TARGET_RATIO)}`);
     } finally {

@@ -36,4 +36,3 @@ export function summarize(values: number[]): { p50: number; p99: number; max: nu
 export const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
 export const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 export const passOrMiss = (ok: boolean) => (ok ? 'PASS' : 'MISS');
-

@@ -31,10 +31,18 @@ export async function run(): Promise<void> {
     };
     const credentials = { email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' };
     const phone = (await call<{ accessToken: string }>('POST', '/auth/register', undefined, credentials)).json.accessToken;
-    const tablet = (await call<{ accessToken: string }>('POST', '/auth/login', undefined, { login: credentials.email, password: credentials.password })).json.accessToken;
+    const tablet = (await call<{ accessToken: string }>('POST', '/auth/login', undefined, { login: credentials.email, password: credentials.password })).json
+      .accessToken;
     const pull = (token: string, lastPulledAt: number | null) => call<Pulled>('GET', `/sync?lastPulledAt=${lastPulledAt}`, token);
-    const push = (token: string, lastPulledAt: number, changes: unknown) => call<{ position: number }>('POST', `/sync?lastPulledAt=${lastPulledAt}`, token, { changes });
-    const task = (taskId: string, projectId: string, title: string) => ({ id: taskId, title, description: 'seeded by the sync benchmark', is_completed: false, project_id: projectId });
+    const push = (token: string, lastPulledAt: number, changes: unknown) =>
+      call<{ position: number }>('POST', `/sync?lastPulledAt=${lastPulledAt}`, token, { changes });
+    const task = (taskId: string, projectId: string, title: string) => ({
+      id: taskId,
+      title,
+      description: 'seeded by the sync benchmark',
+      is_completed: false,
+      project_id: projectId,
+    });
 
     // Seed: a project and its thousand tasks per push, through the command path.
     const taskIds: string[] = [];
@@ -43,7 +51,10 @@ export async function run(): Promise<void> {
       const projectId = wmId();
       const tasks = Array.from({ length: Math.min(TASKS_PER_PUSH, taskCount - seeded) }, (_, i) => task(wmId(), projectId, `task ${seeded + i}`));
       taskIds.push(...tasks.map((t) => t.id));
-      await push(phone, (await pull(phone, null)).json.timestamp, { projects: { created: [{ id: projectId, name: `project ${seeded / TASKS_PER_PUSH}`, description: '' }] }, tasks: { created: tasks } });
+      await push(phone, (await pull(phone, null)).json.timestamp, {
+        projects: { created: [{ id: projectId, name: `project ${seeded / TASKS_PER_PUSH}`, description: '' }] },
+        tasks: { created: tasks },
+      });
     }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
@@ -80,19 +91,27 @@ export async function run(): Promise<void> {
     const pushes = summarize(pushLatencies);
     const since = (await pull(tablet, null)).json.timestamp;
     const changedIds = pick(changedCount);
-    await push(phone, (await pull(phone, since)).json.timestamp, { tasks: { updated: changedIds.map((taskId) => ({ id: taskId, title: 'edited once more', is_completed: true })) } });
+    await push(phone, (await pull(phone, since)).json.timestamp, {
+      tasks: { updated: changedIds.map((taskId) => ({ id: taskId, title: 'edited once more', is_completed: true })) },
+    });
     const incremental = await timed(runs, () => pull(tablet, since));
     const incrementalCount = incremental.last.json.changes.tasks!.updated.length;
     if (incrementalCount !== changedIds.length) throw new Error(`incremental pull answered ${incrementalCount} tasks, not ${changedIds.length}`);
 
     console.log(`sync benchmark — PostgreSQL + NATS JetStream, one user with ${rate(taskCount)} tasks, ${runs} runs each, one client at a time`);
-    console.log(`seeded ${rate(taskCount)} tasks in ${Math.ceil(taskCount / TASKS_PER_PUSH)} pushes: ${seedSeconds.toFixed(1)} s (${rate(taskCount / seedSeconds)} tasks/s, projection included)`);
+    console.log(
+      `seeded ${rate(taskCount)} tasks in ${Math.ceil(taskCount / TASKS_PER_PUSH)} pushes: ${seedSeconds.toFixed(1)} s (${rate(taskCount / seedSeconds)} tasks/s, projection included)`,
+    );
     console.log(`${'what'.padEnd(52)} | p50 ms | p99 ms | max ms | answer`);
     console.log(`${'-'.repeat(52)}-|--------|--------|--------|-------`);
     const row = (label: string, r: { p50: number; p99: number; max: number }, answer: string) =>
       console.log(`${label.padEnd(52)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)} | ${ms(r.max).padStart(6)} | ${answer}`);
     row(`first sync: GET /sync?lastPulledAt=null`, first, `${rate(firstCount)} tasks, ${(first.last.bytes / 1024 / 1024).toFixed(1)} MiB`);
-    row(`incremental pull: ${changedIds.length} changed tasks`, incremental, `${rate(incrementalCount)} tasks, ${(incremental.last.bytes / 1024).toFixed(0)} KiB`);
+    row(
+      `incremental pull: ${changedIds.length} changed tasks`,
+      incremental,
+      `${rate(incrementalCount)} tasks, ${(incremental.last.bytes / 1024).toFixed(0)} KiB`,
+    );
     row(`push of ${changedCount} task updates (answered once projected)`, pushes, '200');
   });
 }

@@ -31,31 +31,47 @@ async function closedLoop(concurrency: number, until: () => boolean, work: (i: n
 export async function run(): Promise<void> {
   await withBenchApp('tickets', {}, async ({ id, infrastructure, api }) => {
     const call = (method: string, path: string, token: string, body?: unknown) => requestJson(api, method, path, { token, body });
-    const registered = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/register', { body: { email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' } });
+    const registered = await requestJson<{ accessToken: string }>(api, 'POST', '/auth/register', {
+      body: { email: `bench-${id}@example.com`, username: `bench${id}`, password: 'bench-password-long' },
+    });
     const token = registered.accessToken;
 
     const spread = await Promise.all(Array.from({ length: 50 }, (_, i) => call('POST', '/tickets', token, { title: `Spread ${i}`, message: 'first' })));
     let deadline = performance.now() + seconds * 1000;
-    const many = await closedLoop(clients, () => performance.now() > deadline, async (i) => void (await call('POST', `/tickets/${spread[i % spread.length]!.id as string}/messages`, token, { content: `message ${i} ${randomUUID()}` })));
+    const many = await closedLoop(
+      clients,
+      () => performance.now() > deadline,
+      async (i) =>
+        void (await call('POST', `/tickets/${spread[i % spread.length]!.id as string}/messages`, token, { content: `message ${i} ${randomUUID()}` })),
+    );
 
     const hot = await call('POST', '/tickets', token, { title: 'Hot ticket', message: 'first' });
     let posted = 1;
     let lastPosition = 0;
-    const one = await closedLoop(clients, () => posted >= 1000, async () => {
-      posted++;
-      const result = await call('POST', `/tickets/${hot.id as string}/messages`, token, { content: `message ${posted}` });
-      lastPosition = Math.max(lastPosition, result.position as number);
-    });
+    const one = await closedLoop(
+      clients,
+      () => posted >= 1000,
+      async () => {
+        posted++;
+        const result = await call('POST', `/tickets/${hot.id as string}/messages`, token, { content: `message ${posted}` });
+        lastPosition = Math.max(lastPosition, result.position as number);
+      },
+    );
 
     await infrastructure.progress.waitFor('tickets', lastPosition, 60_000);
     const detail = (await call('GET', `/tickets/${hot.id as string}`, token)) as { messages: unknown[] };
     deadline = performance.now() + seconds * 1000;
-    const reads = await closedLoop(4, () => performance.now() > deadline, async () => void (await call('GET', `/tickets/${hot.id as string}`, token)));
+    const reads = await closedLoop(
+      4,
+      () => performance.now() > deadline,
+      async () => void (await call('GET', `/tickets/${hot.id as string}`, token)),
+    );
 
     console.log(`tickets benchmark — PostgreSQL + NATS JetStream, ${clients} HTTP clients, ${seconds} s per timed phase`);
     console.log(`${'what'.padEnd(46)} | per sec  | p50 ms | p99 ms`);
     console.log(`${'-'.repeat(46)}-|----------|--------|-------`);
-    const row = (label: string, r: { perSecond: number; p50: number; p99: number }) => console.log(`${label.padEnd(46)} | ${rate(r.perSecond).padStart(8)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)}`);
+    const row = (label: string, r: { perSecond: number; p50: number; p99: number }) =>
+      console.log(`${label.padEnd(46)} | ${rate(r.perSecond).padStart(8)} | ${ms(r.p50).padStart(6)} | ${ms(r.p99).padStart(6)}`);
     row('POST /tickets/:id/messages, 50 tickets', many);
     row('POST /tickets/:id/messages, one ticket to 1,000', one);
     row(`GET /tickets/:id with ${detail.messages.length} messages (4 clients)`, reads);

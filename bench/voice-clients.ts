@@ -47,7 +47,9 @@ async function join(order: JoinOrder): Promise<number[]> {
         while ((await peer.inbound()).packetsReceived === 0) {
           if (performance.now() - started > HEARING_TIMEOUT_MS) {
             const { pc } = peer;
-            throw new Error(`a listener heard nothing within 60 s (ice ${pc.iceConnectionState}, connection ${pc.connectionState}, signaling ${pc.signalingState}, receivers ${pc.getReceivers().length}, inbound ${JSON.stringify(await peer.inbound())})`);
+            throw new Error(
+              `a listener heard nothing within 60 s (ice ${pc.iceConnectionState}, connection ${pc.connectionState}, signaling ${pc.signalingState}, receivers ${pc.getReceivers().length}, inbound ${JSON.stringify(await peer.inbound())})`,
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
@@ -66,6 +68,9 @@ async function leave(): Promise<void> {
 }
 
 process.on('message', (message: JoinOrder | { type: 'leave' }) => {
-  const work = message.type === 'join' ? join(message).then((firstPacketMs): ClientsReport => ({ type: 'ready', firstPacketMs })) : leave().then((): ClientsReport => ({ type: 'left' }));
+  const work =
+    message.type === 'join'
+      ? join(message).then((firstPacketMs): ClientsReport => ({ type: 'ready', firstPacketMs }))
+      : leave().then((): ClientsReport => ({ type: 'left' }));
   work.then(reply, (error: unknown) => reply({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

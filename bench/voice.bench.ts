@@ -49,8 +49,10 @@ export async function run(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     REALTIME_PORT: '0',
     // A socket per participant, and a few frames each while joining.
-    REALTIME_MESSAGES_PER_SECOND: '1000', REALTIME_MESSAGE_BURST: '1000',
-    VOICE_UDP_PORT_MIN: '23000', VOICE_UDP_PORT_MAX: '23999',
+    REALTIME_MESSAGES_PER_SECOND: '1000',
+    REALTIME_MESSAGE_BURST: '1000',
+    VOICE_UDP_PORT_MIN: '23000',
+    VOICE_UDP_PORT_MAX: '23999',
   };
   await withBenchApp('voice', { env }, async ({ id, app, api }) => {
     const child = fork(join(__dirname, 'voice-clients.js'), [], { stdio: 'inherit' });
@@ -59,7 +61,8 @@ export async function run(): Promise<void> {
       const most = Math.max(...sizes);
       console.log(`registering ${most} users …`);
       const users: Record<string, string>[] = [];
-      for (let i = 0; i < most; i++) users.push(await post('/auth/register', { email: `v${i}-${id}@example.com`, username: `v${i}${id}`, password: 'bench-password-long' }));
+      for (let i = 0; i < most; i++)
+        users.push(await post('/auth/register', { email: `v${i}-${id}@example.com`, username: `v${i}${id}`, password: 'bench-password-long' }));
       const gateway = app.get(RealtimeGateway);
       const voiceStats = () => gateway.stats().voice!;
 
@@ -67,9 +70,19 @@ export async function run(): Promise<void> {
       console.log('participants  CPU ms/s  CPU %core  received pkt/s  forwarded pkt/s  join→first packet p50 / max (ms)');
       for (const size of sizes) {
         const members = users.slice(0, size);
-        const channel = await post('/channels', { type: 'voice', name: `bench-${size}`, members: members.slice(1).map((u) => u.userId) }, members[0]!.accessToken);
+        const channel = await post(
+          '/channels',
+          { type: 'voice', name: `bench-${size}`, members: members.slice(1).map((u) => u.userId) },
+          members[0]!.accessToken,
+        );
         const tokens = members.map((u) => u.accessToken!);
-        const ready = await order(child, { type: 'join', port: gateway.port, channelId: channel.id!, speakers: tokens.slice(0, speakers), listeners: tokens.slice(speakers) });
+        const ready = await order(child, {
+          type: 'join',
+          port: gateway.port,
+          channelId: channel.id!,
+          speakers: tokens.slice(0, speakers),
+          listeners: tokens.slice(speakers),
+        });
         if (ready.type !== 'ready') throw new Error('the participants did not join');
 
         const cpu = process.cpuUsage();

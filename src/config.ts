@@ -40,14 +40,24 @@ export const configSchema = z.object({
   /** PostgreSQL for read models, and for the event store unless EVENTSTORE_URL is set. */
   DATABASE_URL: optionalUrl,
   /** EventStoreDB/KurrentDB connection string (kurrentdb://… or esdb://…). */
-  EVENTSTORE_URL: z.string().trim().optional().transform((value) => (value ? value : undefined)),
+  EVENTSTORE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
   NATS_URL: optionalUrl,
   /** Embedded mode keeps PGlite's files here. */
   DATA_DIR: z.string().default('./data'),
   /** Name prefix for the JetStream stream and consumers, so that several deployments can share a NATS. */
-  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('EVENTS'),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('EVENTS'),
   /** First token of the relayed subjects: `<prefix>.<category>.<type>`. */
-  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('events'),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('events'),
   /** How long a query given `minPosition` waits for its projection. */
   READ_YOUR_WRITES_TIMEOUT_MS: positiveInt(5_000),
   COMMAND_MAX_RETRIES: positiveInt(5),
@@ -86,7 +96,15 @@ export const configSchema = z.object({
   AUTH_LOCKOUT_THRESHOLD: positiveInt(5),
   AUTH_LOCKOUT_MINUTES: positiveInt(15),
   /** Browser origins allowed by CORS, comma-separated; none when empty. */
-  CORS_ORIGINS: z.string().default('').transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean)),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
 
   /** The realtime websocket gateway (uWebSockets.js), in the app process unless disabled; `npm run gateway` runs it alone. */
   REALTIME_ENABLED: flag(true),
@@ -94,13 +112,23 @@ export const configSchema = z.object({
   REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   REALTIME_HOST: z.string().default('0.0.0.0'),
   /** Largest frame a client may send; a bigger one closes its socket. */
-  REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().positive().max(16 * 1024 * 1024).default(16 * 1024),
+  REALTIME_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(16 * 1024 * 1024)
+    .default(16 * 1024),
   REALTIME_MAX_SUBSCRIPTIONS: positiveInt(100),
   /** Frames per second per socket (token bucket) and the burst it tolerates. */
   REALTIME_MESSAGES_PER_SECOND: positiveInt(20),
   REALTIME_MESSAGE_BURST: positiveInt(40),
   /** Bytes buffered for one slow client before it is dropped: the bound on its memory. */
-  REALTIME_MAX_BACKPRESSURE_BYTES: z.coerce.number().int().positive().max(1024 * 1024 * 1024).default(256 * 1024),
+  REALTIME_MAX_BACKPRESSURE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(1024 * 1024 * 1024)
+    .default(256 * 1024),
   /** Seconds without traffic before a socket is closed (uWS pings meanwhile; 0 disables). uWS aborts the process on 1–7 or over 960. */
   REALTIME_IDLE_TIMEOUT_SECONDS: z.coerce
     .number()
@@ -118,7 +146,12 @@ export const configSchema = z.object({
   VOICE_ICE_ADDRESSES: z
     .string()
     .default('127.0.0.1')
-    .transform((value) => value.split(',').map((a) => a.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()])).min(1)),
   /** The local address media sockets bind to; empty binds every interface. */
   VOICE_ICE_BIND_ADDRESS: z
@@ -130,7 +163,12 @@ export const configSchema = z.object({
   VOICE_ICE_ALLOWED_REMOTE_CIDRS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()]))),
   /** The UDP ports media may use (one per participant's session), inclusive. */
   VOICE_UDP_PORT_MIN: z.coerce.number().int().min(1024).max(65535).default(40_000),

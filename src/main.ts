@@ -16,10 +16,14 @@ async function main(): Promise<void> {
 
   // Refuse new commands, finish those in flight and the projector batches in hand, close, exit 0;
   // exit 1 at SHUTDOWN_GRACE_MS whatever is still running.
-  shutdownOnSignal(async () => {
-    await app.close();
-    await tracing?.shutdown();
-  }, log, config.SHUTDOWN_GRACE_MS);
+  shutdownOnSignal(
+    async () => {
+      await app.close();
+      await tracing?.shutdown();
+    },
+    log,
+    config.SHUTDOWN_GRACE_MS,
+  );
 }
 
 main().catch((error: unknown) => {

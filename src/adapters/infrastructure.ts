@@ -86,7 +86,8 @@ export async function openInfrastructure(config: Config, projections: readonly P
       (p) =>
         new Projector(p, database.db, changes, progress, {
           retry: { attempts: config.PROJECTION_RETRY_ATTEMPTS, backoffMs: config.PROJECTION_RETRY_BACKOFF_MS },
-          onParked: (event, error, projection) => log.warn({ err: error, projection, position: event.position, eventId: event.id, type: event.type }, 'event parked after failed retries'),
+          onParked: (event, error, projection) =>
+            log.warn({ err: error, projection, position: event.position, eventId: event.id, type: event.type }, 'event parked after failed retries'),
         }),
     );
     const onError = (error: unknown, projection?: string) => log.error({ err: error, projection }, 'pipeline error');
@@ -114,7 +115,12 @@ export async function openInfrastructure(config: Config, projections: readonly P
         if (options.projectors === false) return;
         feeds = projectors.map((projector) =>
           nats
-            ? new JetStreamProjectionFeed(projector, store, nats.js, nats.jsm, { stream: config.NATS_STREAM, batchSize, ackWaitMs: options.ackWaitMs ?? 10_000, onError })
+            ? new JetStreamProjectionFeed(projector, store, nats.js, nats.jsm, {
+                stream: config.NATS_STREAM,
+                batchSize,
+                ackWaitMs: options.ackWaitMs ?? 10_000,
+                onError,
+              })
             : new EventStoreFeed(projector, store, { batchSize, onError }),
         );
         for (const feed of feeds) await feed.start();

@@ -36,7 +36,8 @@ export async function createAdminCommand(args: readonly string[]): Promise<void>
     password,
     displayName: values['display-name'] ?? 'Administrator',
   });
-  if (!parsed.success) throw new Error(`cannot create the admin:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || 'input'}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new Error(`cannot create the admin:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || 'input'}: ${i.message}`).join('\n')}`);
 
   // ADMIN_EMAIL/ADMIN_PASSWORD configure the start-up admin; here the password is this command's input.
   const { ADMIN_EMAIL: _email, ADMIN_PASSWORD: _password, ...env } = process.env;

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   // Metrics first: instruments bind to the meter provider of the moment they are created.
   const metrics = PrometheusMetrics.start(config.OTEL_SERVICE_NAME);
   const infrastructure = await openInfrastructure(config, allProjections, log);
-  const gateway = gatewayOf(infrastructure, await JoseTokenIssuer.fromConfig(config), new PostgresCredentialStore(infrastructure.database.db), log, { scrapeMetrics: () => metrics.scrape() });
+  const gateway = gatewayOf(infrastructure, await JoseTokenIssuer.fromConfig(config), new PostgresCredentialStore(infrastructure.database.db), log, {
+    scrapeMetrics: () => metrics.scrape(),
+  });
   observeRealtime(gateway);
   try {
     await gateway.start();
@@ -36,7 +38,15 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  shutdownOnSignal(() => gateway.stop().then(() => infrastructure.close()).then(() => tracing?.shutdown()), log, config.SHUTDOWN_GRACE_MS);
+  shutdownOnSignal(
+    () =>
+      gateway
+        .stop()
+        .then(() => infrastructure.close())
+        .then(() => tracing?.shutdown()),
+    log,
+    config.SHUTDOWN_GRACE_MS,
+  );
 }
 
 main().catch((error: unknown) => {

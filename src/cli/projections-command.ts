@@ -40,7 +40,8 @@ export async function projectionsCommand(args: readonly string[]): Promise<void>
     }
     case 'drop': {
       const chosenName = target();
-      if (!values.yes) throw new UsageError(`this drops the read-model tables of ${chosenName ?? 'every projection'}; add --yes to go ahead\n${PROJECTIONS_USAGE}`);
+      if (!values.yes)
+        throw new UsageError(`this drops the read-model tables of ${chosenName ?? 'every projection'}; add --yes to go ahead\n${PROJECTIONS_USAGE}`);
       return withInfrastructure(async ({ database, projectors }) => {
         const dropped = chosen(projectors, chosenName);
         await dropReadModels(database.db, dropped);
@@ -67,10 +68,21 @@ async function printStatus({ database, store, projectors }: Infrastructure): Pro
     { parkedLimit: PARKED_SHOWN },
   );
   console.log(`log head: position ${head}`);
-  const rows = projections.map((p) => [p.name, p.state, String(p.checkpoint), String(p.lag.positions), p.lag.seconds.toFixed(1), String(p.parked.count), p.lastError ? `${p.lastError.at?.toISOString() ?? ''} ${p.lastError.message}` : '-']);
+  const rows = projections.map((p) => [
+    p.name,
+    p.state,
+    String(p.checkpoint),
+    String(p.lag.positions),
+    p.lag.seconds.toFixed(1),
+    String(p.parked.count),
+    p.lastError ? `${p.lastError.at?.toISOString() ?? ''} ${p.lastError.message}` : '-',
+  ]);
   console.log(textTable([['PROJECTION', 'STATE', 'CHECKPOINT', 'LAG (POSITIONS)', 'LAG (S)', 'PARKED', 'LAST ERROR'], ...rows]));
   for (const { name, parked } of projections) {
-    for (const event of parked.latest) console.log(`parked in ${name}: position ${event.position}, ${event.type} of ${event.stream} (event ${event.eventId}) after ${event.attempts} attempts: ${event.error}`);
+    for (const event of parked.latest)
+      console.log(
+        `parked in ${name}: position ${event.position}, ${event.type} of ${event.stream} (event ${event.eventId}) after ${event.attempts} attempts: ${event.error}`,
+      );
     if (parked.count > parked.latest.length) console.log(`parked in ${name}: ${parked.count - parked.latest.length} more`);
   }
 }

@@ -22,7 +22,7 @@ export async function replayCommand(args: readonly string[]): Promise<void> {
 }
 
 async function replayStream(store: EventStore, stream: string, fromRevision: number): Promise<void> {
-  for (let revision = fromRevision; ; ) {
+  for (let revision = fromRevision; ;) {
     const events = await store.readStream(stream, { fromRevision: revision, maxCount: PAGE });
     if (revision === fromRevision && events.length === 0 && (await store.readStream(stream, { maxCount: 1 })).length === 0) {
       throw new Error(`stream ${stream} has no events`);
@@ -34,7 +34,7 @@ async function replayStream(store: EventStore, stream: string, fromRevision: num
 }
 
 async function replayAll(store: EventStore, fromPosition: number): Promise<void> {
-  for (let after = Math.max(0, fromPosition - 1); ; ) {
+  for (let after = Math.max(0, fromPosition - 1); ;) {
     const events = await store.readAll({ after, limit: PAGE });
     await printAll(events);
     if (events.length < PAGE) return;

@@ -46,9 +46,7 @@ export interface SessionRecord {
 }
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; userId: string; sessionId: string }
-  | { kind: 'reused'; userId: string; sessionId: string }
-  | { kind: 'invalid' };
+  { kind: 'rotated'; userId: string; sessionId: string } | { kind: 'reused'; userId: string; sessionId: string } | { kind: 'invalid' };
 
 export interface CredentialStore {
   /** Reserves email and username (case-insensitively) for a user, atomically; the unique index decides races. */

@@ -8,4 +8,12 @@ import { rolesProjection } from './identity/roles.projection';
 import { customersProjection } from './customers/customers.projection';
 import { projectsProjection } from './projects/projects.projection';
 
-export const allProjections: readonly Projection[] = [usersProjection, ticketsProjection, chatProjection, voiceProjection, rolesProjection, customersProjection, projectsProjection];
+export const allProjections: readonly Projection[] = [
+  usersProjection,
+  ticketsProjection,
+  chatProjection,
+  voiceProjection,
+  rolesProjection,
+  customersProjection,
+  projectsProjection,
+];

@@ -4,13 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
-import {
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  RecordedEvent,
-  WrongExpectedRevisionError,
-} from '../../src/ports/event-store.port';
+import { EventStore, EventToAppend, ExpectedRevision, RecordedEvent, WrongExpectedRevisionError } from '../../src/ports/event-store.port';
 import { sleep, waitUntil } from '../support/poll';
 
 export interface ContractSubject {
@@ -182,8 +176,14 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
       it('lets exactly one of two concurrent appends over the same streams win, in whichever order they name them', async () => {
         const [x, y] = [aStream(), aStream()];
         const outcomes = await Promise.allSettled([
-          store.appendMany([{ stream: x, events: [anEvent('First')], expectedRevision: 'no_stream' }, { stream: y, events: [anEvent('First')], expectedRevision: 'no_stream' }]),
-          store.appendMany([{ stream: y, events: [anEvent('Second')], expectedRevision: 'no_stream' }, { stream: x, events: [anEvent('Second')], expectedRevision: 'no_stream' }]),
+          store.appendMany([
+            { stream: x, events: [anEvent('First')], expectedRevision: 'no_stream' },
+            { stream: y, events: [anEvent('First')], expectedRevision: 'no_stream' },
+          ]),
+          store.appendMany([
+            { stream: y, events: [anEvent('Second')], expectedRevision: 'no_stream' },
+            { stream: x, events: [anEvent('Second')], expectedRevision: 'no_stream' },
+          ]),
         ]);
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         const refused = outcomes.find((o) => o.status === 'rejected');
@@ -261,10 +261,12 @@ export function describeEventStoreContract(name: string, open: () => Promise<Con
                 await open[i]!.commit();
               }
             } else {
-              await Promise.all(commitOrder.map(async (i) => {
-                await sleep(delays[i]!);
-                await store.append(aStream(), batches[i]!, 'no_stream');
-              }));
+              await Promise.all(
+                commitOrder.map(async (i) => {
+                  await sleep(delays[i]!);
+                  await store.append(aStream(), batches[i]!, 'no_stream');
+                }),
+              );
             }
             const timeout = setTimeout(() => controller.abort(), 5_000);
             await subscription;

@@ -59,7 +59,11 @@ describe('projection admin endpoints (PostgreSQL + NATS JetStream)', () => {
   it("reports each projection's checkpoint, lag, state, last error and parked events", async () => {
     const opened = await http(t.url, 'POST', '/api/v1/tickets', { title: 'Printer on fire', message: 'It is.' }, bearer(user.accessToken));
     expect(opened.status).toBe(201);
-    await waitUntil(async () => (await list()).projections.every((p) => p.checkpoint >= opened.body.position && p.lag.positions === 0), 10_000, 'projections caught up');
+    await waitUntil(
+      async () => (await list()).projections.every((p) => p.checkpoint >= opened.body.position && p.lag.positions === 0),
+      10_000,
+      'projections caught up',
+    );
 
     const { head, projections } = await list();
     expect(head).toBeGreaterThanOrEqual(opened.body.position);

@@ -32,12 +32,16 @@ describe('audit trail (PostgreSQL + NATS JetStream)', () => {
   /** Reads `$all` only below the oldest open transaction: a write just answered may take a moment to show. */
   const eventsOnceAtLeast = async (query: string, count: number, token = auditor.accessToken): Promise<Page> => {
     let page: Page = { items: [], next: null };
-    await waitUntil(async () => {
-      const response = await get(`/events?${query}`, token);
-      expect(response.status).toBe(200);
-      page = response.body as Page;
-      return page.items.length >= count;
-    }, 10_000, `${count} events for ${query}`);
+    await waitUntil(
+      async () => {
+        const response = await get(`/events?${query}`, token);
+        expect(response.status).toBe(200);
+        page = response.body as Page;
+        return page.items.length >= count;
+      },
+      10_000,
+      `${count} events for ${query}`,
+    );
     return page;
   };
   const logIn = async (login: string, password: string) => {
@@ -124,7 +128,11 @@ describe('audit trail (PostgreSQL + NATS JetStream)', () => {
     const logins = await get(`/events?actorId=${user.userId}&type=UserLoggedIn`, auditor.accessToken);
     expect((logins.body as Page).items.map((e) => e.id)).toEqual(all.items.slice(1).map((e) => e.id));
     const both = all.items.map((e) => e.id);
-    for (const types of ['type=UserRegistered,UserLoggedIn', 'type=UserRegistered&type=UserLoggedIn', 'type=UserLoggedIn&type=UserRegistered,UserRoleChanged']) {
+    for (const types of [
+      'type=UserRegistered,UserLoggedIn',
+      'type=UserRegistered&type=UserLoggedIn',
+      'type=UserLoggedIn&type=UserRegistered,UserRoleChanged',
+    ]) {
       expect(((await get(`/events?actorId=${user.userId}&${types}`, auditor.accessToken)).body as Page).items.map((e) => e.id)).toEqual(both);
     }
     expect(((await get(`/events?actorId=${user.userId}&type=UserDeactivated`, auditor.accessToken)).body as Page).items).toEqual([]);
@@ -138,9 +146,9 @@ describe('audit trail (PostgreSQL + NATS JetStream)', () => {
     const atInstant = await get(`/events?actorId=${user.userId}&from=${exact}&to=${exact}`, auditor.accessToken);
     expect((atInstant.body as Page).items.map((e) => e.id)).toEqual([all.items[3]!.id]);
     const inParis = new Date(before.getTime() + 3_600_000).toISOString().replace('Z', '+01:00');
-    expect(((await get(`/events?actorId=${user.userId}&from=${encodeURIComponent(inParis)}`, auditor.accessToken)).body as Page).items.map((e) => e.id)).toEqual(
-      both.slice(2),
-    );
+    expect(
+      ((await get(`/events?actorId=${user.userId}&from=${encodeURIComponent(inParis)}`, auditor.accessToken)).body as Page).items.map((e) => e.id),
+    ).toEqual(both.slice(2));
     const future = new Date(Date.now() + 60_000).toISOString();
     expect(((await get(`/events?actorId=${user.userId}&from=${future}`, auditor.accessToken)).body as Page).items).toEqual([]);
   });

@@ -33,7 +33,8 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     expect(detail.body.members.map((m: { id: string }) => m.id).sort()).toEqual([alice.userId, bob.userId].sort());
 
     const posted = [];
-    for (let i = 0; i < 5; i++) posted.push((await as(i % 2 ? bob.accessToken : alice.accessToken).post(`/channels/${id}/messages`, { content: `message ${i}` })).body);
+    for (let i = 0; i < 5; i++)
+      posted.push((await as(i % 2 ? bob.accessToken : alice.accessToken).post(`/channels/${id}/messages`, { content: `message ${i}` })).body);
     const last = posted[4]!.position as number;
     const page1 = await a.get(`/channels/${id}/messages?limit=2&minPosition=${last}`);
     expect(page1.body.items.map((m: { content: string }) => m.content)).toEqual(['message 4', 'message 3']);
@@ -77,7 +78,9 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
   it('makes a dm between exactly two users, and lets members leave', async () => {
     const [alice, bob, carol] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
     const a = as(alice.accessToken);
-    expect((await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId, carol.userId] })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
+    expect((await a.post('/channels', { type: 'dm', name: 'dm', members: [bob.userId, carol.userId] })).body).toMatchObject({
+      rule: 'DirectMessagesHaveExactlyTwoMembers',
+    });
     const dm = await channelWith(t.url, alice, [bob], { type: 'dm', name: 'dm' });
     expect((await a.post(`/channels/${dm.body.id}/members`, { userId: carol.userId })).body).toMatchObject({ rule: 'DirectMessagesHaveExactlyTwoMembers' });
     const room = await channelWith(t.url, alice, [bob], { name: 'room' });
@@ -102,7 +105,10 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     expect((await b.del(`/messages/${bobs.body.id}`)).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
 
     const gone = await a.del(`/channels/${room.body.id}`);
-    expect((await a.patch(`/messages/${alices.body.id}`, { content: 'after the end' })).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
+    expect((await a.patch(`/messages/${alices.body.id}`, { content: 'after the end' })).body).toMatchObject({
+      status: 404,
+      rule: 'ChannelsAreVisibleToMembers',
+    });
     expect((await a.del(`/messages/${alices.body.id}`)).body).toMatchObject({ status: 404, rule: 'ChannelsAreVisibleToMembers' });
     // Membership rows outlive the channel: reading its messages must not.
     expect((await a.get(`/channels/${room.body.id}/messages?minPosition=${gone.body.position}`)).status).toBe(404);
@@ -157,7 +163,10 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
       expect((await b.get(`/channels/invitations?minPosition=${created.body.position}`)).body.items).toEqual([
         expect.objectContaining({ channelId: id, name: 'invite-only', invitedBy: alice.userId, invitedByUsername: alice.username }),
       ]);
-      expect((await as(carol.accessToken).post(`/channels/${id}/invitation/accept`, {})).body).toMatchObject({ status: 404, rule: 'InvitationsAreAnsweredByTheInvited' });
+      expect((await as(carol.accessToken).post(`/channels/${id}/invitation/accept`, {})).body).toMatchObject({
+        status: 404,
+        rule: 'InvitationsAreAnsweredByTheInvited',
+      });
 
       const accepted = await b.post(`/channels/${id}/invitation/accept`, {});
       expect(accepted.status).toBe(200);
@@ -200,7 +209,10 @@ describe('chat channels and messages (PostgreSQL + NATS JetStream)', () => {
     const other = await a.post('/channels', { name: 'other' });
     const elsewhere = await a.post(`/channels/${other.body.id}/messages`, { content: 'over there' });
     for (const replyTo of [crypto.randomUUID(), elsewhere.body.id as string]) {
-      expect((await a.post(`/channels/${room.body.id}/messages`, { content: 'reply', replyTo })).body, replyTo).toMatchObject({ status: 404, rule: 'RepliesAnswerAMessageOfTheChannel' });
+      expect((await a.post(`/channels/${room.body.id}/messages`, { content: 'reply', replyTo })).body, replyTo).toMatchObject({
+        status: 404,
+        rule: 'RepliesAnswerAMessageOfTheChannel',
+      });
     }
     const here = await a.post(`/channels/${room.body.id}/messages`, { content: 'here' });
     expect((await a.post(`/channels/${room.body.id}/messages`, { content: 'reply', replyTo: here.body.id })).status).toBe(201);

@@ -71,7 +71,11 @@ describe('customer groups (PostgreSQL + NATS JetStream)', () => {
     const renamed = await support.api.put(`/customers/groups/${g.id}`, { name: 'Renamed', description: 'now' }, { 'if-match': '"0"' });
     expect(renamed.status).toBe(200);
     expect(renamed.headers.get('etag')).toBe('"1"');
-    expect((await support.api.get(`/customers/groups/${g.id}?minPosition=${renamed.body.position}`)).body).toMatchObject({ name: 'Renamed', description: 'now', revision: 1 });
+    expect((await support.api.get(`/customers/groups/${g.id}?minPosition=${renamed.body.position}`)).body).toMatchObject({
+      name: 'Renamed',
+      description: 'now',
+      revision: 1,
+    });
 
     expect((await support.api.delete(`/customers/groups/${g.id}`, undefined, { 'if-match': '"0"' })).status).toBe(412);
     const deleted = await support.api.delete(`/customers/groups/${g.id}`, undefined, { 'if-match': '"1"' });
@@ -109,13 +113,38 @@ describe('customer groups (PostgreSQL + NATS JetStream)', () => {
     const target = await group('Guarded');
     const member = await customer('Guarded member');
     const routes = [
-      { permission: 'customer-groups:create', route: 'POST /customers/groups', allowed: 201, call: (api: Api) => api.post('/customers/groups', { name: 'Allowed' }) },
+      {
+        permission: 'customer-groups:create',
+        route: 'POST /customers/groups',
+        allowed: 201,
+        call: (api: Api) => api.post('/customers/groups', { name: 'Allowed' }),
+      },
       { permission: 'customer-groups:read', route: 'GET /customers/groups', allowed: 200, call: (api: Api) => api.get('/customers/groups') },
       { permission: 'customer-groups:read', route: 'GET /customers/groups/:id', allowed: 200, call: (api: Api) => api.get(`/customers/groups/${target.id}`) },
-      { permission: 'customer-groups:update', route: 'PUT /customers/groups/:id', allowed: 200, call: (api: Api) => api.put(`/customers/groups/${target.id}`, { name: 'Guarded' }) },
-      { permission: 'customer-groups:manage-members', route: 'POST /customers/groups/:id/customers', allowed: 200, call: (api: Api) => api.post(`/customers/groups/${target.id}/customers`, { customerIds: [member.id] }) },
-      { permission: 'customer-groups:manage-members', route: 'DELETE /customers/groups/:id/customers', allowed: 200, call: (api: Api) => api.delete(`/customers/groups/${target.id}/customers`, { customerIds: [member.id] }) },
-      { permission: 'customer-groups:delete', route: 'DELETE /customers/groups/:id', allowed: 200, call: (api: Api) => api.delete(`/customers/groups/${target.id}`) },
+      {
+        permission: 'customer-groups:update',
+        route: 'PUT /customers/groups/:id',
+        allowed: 200,
+        call: (api: Api) => api.put(`/customers/groups/${target.id}`, { name: 'Guarded' }),
+      },
+      {
+        permission: 'customer-groups:manage-members',
+        route: 'POST /customers/groups/:id/customers',
+        allowed: 200,
+        call: (api: Api) => api.post(`/customers/groups/${target.id}/customers`, { customerIds: [member.id] }),
+      },
+      {
+        permission: 'customer-groups:manage-members',
+        route: 'DELETE /customers/groups/:id/customers',
+        allowed: 200,
+        call: (api: Api) => api.delete(`/customers/groups/${target.id}/customers`, { customerIds: [member.id] }),
+      },
+      {
+        permission: 'customer-groups:delete',
+        route: 'DELETE /customers/groups/:id',
+        allowed: 200,
+        call: (api: Api) => api.delete(`/customers/groups/${target.id}`),
+      },
     ];
     const plain = await userWithRole(t, admin, 'user');
     for (const { call, route } of routes) expect((await call(plain.api)).status, `${route} as a user`).toBe(403);

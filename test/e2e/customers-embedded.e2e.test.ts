@@ -21,7 +21,15 @@ describe('customers in embedded mode (PGlite)', () => {
   let url: string;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', REALTIME_ENABLED: 'false', METRICS_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      REALTIME_ENABLED: 'false',
+      METRICS_PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
     app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -36,7 +44,9 @@ describe('customers in embedded mode (PGlite)', () => {
     const user = await registerUser(url);
     const api = apiOf({ url }, user.accessToken);
     expect((await api.get('/customers')).status).toBe(403);
-    expect((await admin.patch('/admin/roles/user', { grant: ['customers:create', 'customers:read', 'customers:statistics', 'customers:batch-update'] })).status).toBe(200);
+    expect(
+      (await admin.patch('/admin/roles/user', { grant: ['customers:create', 'customers:read', 'customers:statistics', 'customers:batch-update'] })).status,
+    ).toBe(200);
 
     const ada = await api.post('/customers', { name: 'Ada Lovelace', email: 'ada@engines.example', tags: ['vip'], address: { city: 'London' } });
     expect(ada.status).toBe(201);
@@ -45,7 +55,12 @@ describe('customers in embedded mode (PGlite)', () => {
     expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([ada.body.id]);
     expect((await api.get(`/customers/${ada.body.id}`)).body).toMatchObject({ address: { city: 'London' }, tags: ['vip'] });
 
-    const batch = await api.patch('/customers/batch', { items: [{ id: ada.body.id, status: 'blocked', addTags: ['late'] }, { id: alan.body.id, expectedRevision: 3, status: 'inactive' }] });
+    const batch = await api.patch('/customers/batch', {
+      items: [
+        { id: ada.body.id, status: 'blocked', addTags: ['late'] },
+        { id: alan.body.id, expectedRevision: 3, status: 'inactive' },
+      ],
+    });
     expect(batch.body.items.map((i: { status: number }) => i.status)).toEqual([200, 412]);
     const statistics = await api.get(`/customers/statistics?minPosition=${batch.body.position}`);
     expect(statistics.body).toMatchObject({ total: 2, byStatus: { active: 1, inactive: 0, blocked: 1 } });

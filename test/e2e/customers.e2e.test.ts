@@ -31,7 +31,14 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
   };
 
   it('creates, reads with an ETag, replaces under If-Match, and deletes softly', async () => {
-    const created = await support.api.post('/customers', { name: 'Ada Lovelace', email: 'ada@example.com', company: 'Analytical Engines', tags: ['VIP'], ownerId: support.userId, address: { city: 'London' } });
+    const created = await support.api.post('/customers', {
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      company: 'Analytical Engines',
+      tags: ['VIP'],
+      ownerId: support.userId,
+      address: { city: 'London' },
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"0"');
     expect(created.body).toEqual({ id: expect.any(String), revision: 0, position: expect.any(Number) });
@@ -40,14 +47,39 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     const read = await support.api.get(`/customers/${id}?minPosition=${created.body.position}`);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"0"');
-    expect(read.body).toMatchObject({ id, name: 'Ada Lovelace', email: 'ada@example.com', phone: null, company: 'Analytical Engines', address: { city: 'London' }, status: 'active', tags: ['vip'], ownerId: support.userId, revision: 0, groups: [], tickets: [] });
+    expect(read.body).toMatchObject({
+      id,
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: null,
+      company: 'Analytical Engines',
+      address: { city: 'London' },
+      status: 'active',
+      tags: ['vip'],
+      ownerId: support.userId,
+      revision: 0,
+      groups: [],
+      tickets: [],
+    });
 
-    const replaced = await support.api.put(`/customers/${id}`, { name: 'Ada King', email: 'ada@example.com', status: 'inactive', tags: ['vip', 'countess'] }, { 'if-match': '"0"' });
+    const replaced = await support.api.put(
+      `/customers/${id}`,
+      { name: 'Ada King', email: 'ada@example.com', status: 'inactive', tags: ['vip', 'countess'] },
+      { 'if-match': '"0"' },
+    );
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
     expect(replaced.body.revision).toBe(4); // name and company (profile), status, owner, tags
     expect(replaced.headers.get('etag')).toBe('"4"');
     const after = await support.api.get(`/customers/${id}?minPosition=${replaced.body.position}`);
-    expect(after.body).toMatchObject({ name: 'Ada King', company: null, address: null, status: 'inactive', ownerId: null, tags: ['vip', 'countess'], revision: 4 });
+    expect(after.body).toMatchObject({
+      name: 'Ada King',
+      company: null,
+      address: null,
+      status: 'inactive',
+      ownerId: null,
+      tags: ['vip', 'countess'],
+      revision: 4,
+    });
 
     // A stale If-Match: 412, and nothing is written.
     const stale = await support.api.put(`/customers/${id}`, { name: 'Lost update' }, { 'if-match': '"0"' });
@@ -70,7 +102,14 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     expect((await support.api.put(`/customers/${id}`, { name: 'Back?' })).body).toMatchObject({ status: 404, rule: 'CustomersExistUntilDeleted' });
     expect((await support.api.delete(`/customers/${id}`)).status).toBe(404);
     const history = await t.infrastructure.store.readStream(`customer-${id}`);
-    expect(history.map((e) => e.type)).toEqual(['CustomerCreated', 'CustomerProfileChanged', 'CustomerStatusChanged', 'CustomerOwnerChanged', 'CustomerTagsChanged', 'CustomerDeleted']);
+    expect(history.map((e) => e.type)).toEqual([
+      'CustomerCreated',
+      'CustomerProfileChanged',
+      'CustomerStatusChanged',
+      'CustomerOwnerChanged',
+      'CustomerTagsChanged',
+      'CustomerDeleted',
+    ]);
   });
 
   it('refuses bad input with problem details, and owners who are not staff', async () => {
@@ -147,12 +186,23 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     expect(after.body.createdPerWeek).toHaveLength(2);
     expect(after.body.createdPerWeek[1].count).toBe(before.body.createdPerWeek[1].count + 3);
 
-    const recount = await t.database.db.selectFrom('customers').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('deleted_at', 'is', null).groupBy('status').execute();
+    const recount = await t.database.db
+      .selectFrom('customers')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('deleted_at', 'is', null)
+      .groupBy('status')
+      .execute();
     for (const { status, n } of recount) expect(after.body.byStatus[status]).toBe(Number(n));
   });
 
   it('applies exactly the good items of a batch, and a repeat under the same key applies nothing twice', async () => {
-    const [c1, c2, c3, c4, c5] = [await create({ name: 'B1' }), await create({ name: 'B2', tags: ['old'] }), await create({ name: 'B3' }), await create({ name: 'B4' }), await create({ name: 'B5' })];
+    const [c1, c2, c3, c4, c5] = [
+      await create({ name: 'B1' }),
+      await create({ name: 'B2', tags: ['old'] }),
+      await create({ name: 'B3' }),
+      await create({ name: 'B4' }),
+      await create({ name: 'B5' }),
+    ];
     await support.api.delete(`/customers/${c5!.id}`);
     const items = [
       { id: c1!.id, status: 'inactive' },
@@ -189,8 +239,16 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     expect(await t.infrastructure.store.headPosition()).toBe(head);
 
     // The same items under another key are new commands: c1's status is set already, so nothing changes either.
-    const other = await support.api.patch('/customers/batch', { items: [{ id: c1!.id, status: 'inactive' }, { id: c3!.id, name: 'Now' }] });
-    expect(other.body.items.map((i: { status: number; revision: number }) => [i.status, i.revision])).toEqual([[200, 1], [200, 1]]);
+    const other = await support.api.patch('/customers/batch', {
+      items: [
+        { id: c1!.id, status: 'inactive' },
+        { id: c3!.id, name: 'Now' },
+      ],
+    });
+    expect(other.body.items.map((i: { status: number; revision: number }) => [i.status, i.revision])).toEqual([
+      [200, 1],
+      [200, 1],
+    ]);
   });
 
   it('takes at most 500 items', async () => {
@@ -210,7 +268,10 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     const opened = await support.api.post('/tickets', { title: 'Invoice wrong', message: 'The customer called about an invoice.', customerId: customer.id });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect((await plain.api.post('/tickets', { title: 'Naming a customer', message: 'x', customerId: customer.id })).status).toBe(403);
-    expect((await support.api.post('/tickets', { title: 'Unknown', message: 'x', customerId: randomUUID() })).body).toMatchObject({ status: 422, rule: 'TicketsNameExistingCustomers' });
+    expect((await support.api.post('/tickets', { title: 'Unknown', message: 'x', customerId: randomUUID() })).body).toMatchObject({
+      status: 422,
+      rule: 'TicketsNameExistingCustomers',
+    });
 
     const own = await plain.api.post('/tickets', { title: 'My printer', message: 'It jams' });
     expect((await plain.api.post(`/tickets/${own.body.id}/customer`, { customerId: customer.id })).status).toBe(403);
@@ -221,13 +282,20 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
     const detail = await support.api.get(`/customers/${customer.id}`);
     expect(detail.body.tickets.map((x: { id: string }) => x.id).sort()).toEqual([opened.body.id, own.body.id].sort());
     const listed = await support.api.get(`/tickets?customerId=${customer.id}`);
-    expect(listed.body.items.map((x: { id: string; customerId: string }) => [x.id, x.customerId]).sort()).toEqual([[opened.body.id, customer.id], [own.body.id, customer.id]].sort());
+    expect(listed.body.items.map((x: { id: string; customerId: string }) => [x.id, x.customerId]).sort()).toEqual(
+      [
+        [opened.body.id, customer.id],
+        [own.body.id, customer.id],
+      ].sort(),
+    );
 
     // Support is ticket staff: internal notes, staff-only statuses, assignable.
     expect((await support.api.post(`/tickets/${own.body.id}/notes`, { content: 'VIP customer' })).status).toBe(201);
     expect((await support.api.post(`/tickets/${own.body.id}/status`, { status: 'in_progress' })).status).toBe(200);
     expect((await support.api.post(`/tickets/${own.body.id}/assignee`, { assigneeId: support.userId })).status).toBe(200);
-    expect((await support.api.post(`/tickets/${own.body.id}/assignee`, { assigneeId: plain.userId })).body).toMatchObject({ rule: 'TicketsAreAssignedToStaff' });
+    expect((await support.api.post(`/tickets/${own.body.id}/assignee`, { assigneeId: plain.userId })).body).toMatchObject({
+      rule: 'TicketsAreAssignedToStaff',
+    });
 
     const unlinked = await support.api.post(`/tickets/${own.body.id}/customer`, { customerId: null });
     await support.api.get(`/tickets/${own.body.id}?minPosition=${unlinked.body.position}`);
@@ -248,9 +316,19 @@ describe('customers (PostgreSQL + NATS JetStream)', () => {
       { permission: 'customers:create', route: 'POST /customers', allowed: 201, call: (api: Api) => api.post('/customers', { name: 'Allowed' }) },
       { permission: 'customers:read', route: 'GET /customers', allowed: 200, call: (api: Api) => api.get('/customers') },
       { permission: 'customers:read', route: 'GET /customers/:id', allowed: 200, call: (api: Api) => api.get(`/customers/${target.id}`) },
-      { permission: 'customers:update', route: 'PUT /customers/:id', allowed: 200, call: (api: Api) => api.put(`/customers/${target.id}`, { name: 'Guarded' }) },
+      {
+        permission: 'customers:update',
+        route: 'PUT /customers/:id',
+        allowed: 200,
+        call: (api: Api) => api.put(`/customers/${target.id}`, { name: 'Guarded' }),
+      },
       { permission: 'customers:statistics', route: 'GET /customers/statistics', allowed: 200, call: (api: Api) => api.get('/customers/statistics') },
-      { permission: 'customers:batch-update', route: 'PATCH /customers/batch', allowed: 200, call: (api: Api) => api.patch('/customers/batch', { items: [{ id: target.id, status: 'active' }] }) },
+      {
+        permission: 'customers:batch-update',
+        route: 'PATCH /customers/batch',
+        allowed: 200,
+        call: (api: Api) => api.patch('/customers/batch', { items: [{ id: target.id, status: 'active' }] }),
+      },
       { permission: 'customers:delete', route: 'DELETE /customers/:id', allowed: 200, call: (api: Api) => api.delete(`/customers/${target.id}`) },
     ];
     for (const { call, route } of routes) expect((await call(plain.api)).status, `${route} as a user`).toBe(403);

@@ -28,12 +28,16 @@ async function freePort(): Promise<number> {
 }
 
 async function start(port: number): Promise<{ child: ChildProcess; readyAfterMs: number }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'NATS_URL', 'EVENTSTORE_URL', 'DATA_DIR', 'NODE_ENV'].includes(key)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'NATS_URL', 'EVENTSTORE_URL', 'DATA_DIR', 'NODE_ENV'].includes(key)),
+  );
   const child = spawn(process.execPath, [main], { cwd, env: { ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const started = Date.now();
   while (Date.now() - started < 60_000) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before it was ready`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status === 200).catch(() => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
     if (ready) return { child, readyAfterMs: Date.now() - started };
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -54,7 +54,9 @@ describe('engine over HTTP (PostgreSQL + NATS JetStream)', () => {
 
   it('lands every one of many concurrent commands on one stream, in one order', async () => {
     const created = await http(t.url, 'POST', '/api/v1/test-notes', { title: 't0' });
-    const renames = await Promise.all(Array.from({ length: 20 }, (_, i) => http(t.url, 'POST', `/api/v1/test-notes/${created.body.id}/title`, { title: `t${i + 1}` })));
+    const renames = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => http(t.url, 'POST', `/api/v1/test-notes/${created.body.id}/title`, { title: `t${i + 1}` })),
+    );
     expect(renames.map((r) => r.status)).toEqual(renames.map(() => 201));
     const events = await t.infrastructure.store.readStream(`note-${created.body.id}`);
     expect(events).toHaveLength(21);

@@ -17,7 +17,10 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'trace', AUTH_LOCKOUT_THRESHOLD: '3' }, log: captured.log });
+    t = await startTestApp({
+      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'trace', AUTH_LOCKOUT_THRESHOLD: '3' },
+      log: captured.log,
+    });
   });
   afterAll(async () => t?.close());
 
@@ -79,7 +82,8 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
   it('locks an account after repeated failures, recording it as an event', async () => {
     const user = await registerUser(t.url);
     secrets.push(user.password, user.accessToken, user.refreshToken);
-    for (let i = 0; i < 3; i++) expect((await call(t.url, 'POST', '/api/v1/auth/login', { login: user.username, password: 'wrong-password' })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await call(t.url, 'POST', '/api/v1/auth/login', { login: user.username, password: 'wrong-password' })).status).toBe(401);
     const lockedOut = await call(t.url, 'POST', '/api/v1/auth/login', { login: user.username, password: user.password });
     expect(lockedOut.status).toBe(429);
     expect(Number(lockedOut.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -90,7 +94,13 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
   it('lets exactly one of many concurrent registrations of one username win', async () => {
     const username = `race${Date.now().toString(36)}`;
     const attempts = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => call(t.url, 'POST', '/api/v1/auth/register', { email: `race${i}-${username}@example.com`, username: i % 2 ? username : username.toUpperCase(), password: 'a-long-password-1' })),
+      Array.from({ length: 8 }, (_, i) =>
+        call(t.url, 'POST', '/api/v1/auth/register', {
+          email: `race${i}-${username}@example.com`,
+          username: i % 2 ? username : username.toUpperCase(),
+          password: 'a-long-password-1',
+        }),
+      ),
     );
     expect(attempts.filter((a) => a.status === 201)).toHaveLength(1);
     expect(attempts.filter((a) => a.status === 409)).toHaveLength(7);
@@ -158,7 +168,8 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
   it('counts wrong current passwords at a password change towards the lockout, as at login', async () => {
     const user = await registerUser(t.url);
     secrets.push(user.password, user.accessToken, user.refreshToken);
-    const change = (currentPassword: string) => call(t.url, 'POST', '/api/v1/auth/password', { currentPassword, newPassword: 'a-guessers-new-password' }, bearer(user.accessToken));
+    const change = (currentPassword: string) =>
+      call(t.url, 'POST', '/api/v1/auth/password', { currentPassword, newPassword: 'a-guessers-new-password' }, bearer(user.accessToken));
     for (let i = 0; i < 3; i++) expect((await change('wrong-password')).body).toMatchObject({ status: 401, code: 1002 });
     const lockedOut = await change(user.password);
     expect(lockedOut.status).toBe(429);
@@ -186,7 +197,11 @@ describe('identity and access (PostgreSQL + NATS JetStream)', () => {
     const hashes = (await t.database.db.selectFrom('credentials').select('password_hash').execute()).map((r) => r.password_hash);
     expect(hashes.length).toBeGreaterThan(5);
     expect(captured.lines.length).toBeGreaterThan(0);
-    const haystacks = { 'event log': JSON.stringify(all), logs: captured.lines.join('\n'), answers: answers.filter((a) => a.includes('switchboard.dev/problems')).join('\n') };
+    const haystacks = {
+      'event log': JSON.stringify(all),
+      logs: captured.lines.join('\n'),
+      answers: answers.filter((a) => a.includes('switchboard.dev/problems')).join('\n'),
+    };
     for (const [where, text] of Object.entries(haystacks)) {
       for (const secret of [...secrets, ...hashes]) expect(text.includes(secret), `${where} holds a secret`).toBe(false);
       expect(text.includes('$argon2'), `${where} holds a hash`).toBe(false);
@@ -212,7 +227,18 @@ describe('rate limits on authentication', () => {
   it('limits password changes like logins, per account', async () => {
     const user = await registerUser(t.url);
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await http(t.url, 'POST', '/api/v1/auth/password', { currentPassword: `guess-${i}-password`, newPassword: 'a-guessers-new-password' }, bearer(user.accessToken))).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (
+          await http(
+            t.url,
+            'POST',
+            '/api/v1/auth/password',
+            { currentPassword: `guess-${i}-password`, newPassword: 'a-guessers-new-password' },
+            bearer(user.accessToken),
+          )
+        ).status,
+      );
     expect(statuses).toEqual([401, 401, 429]);
   });
 

@@ -73,7 +73,10 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
     await waitUntil(
       async () => {
         samples = await scrape();
-        return value(samples, 'switchboard_projection_lag_positions', { projection: 'tickets' }) === 0 && (value(samples, 'switchboard_projection_checkpoint', { projection: 'tickets' }) ?? 0) >= position;
+        return (
+          value(samples, 'switchboard_projection_lag_positions', { projection: 'tickets' }) === 0 &&
+          (value(samples, 'switchboard_projection_checkpoint', { projection: 'tickets' }) ?? 0) >= position
+        );
       },
       20_000, // the pipeline is read at most every 5 s (pipeline-metrics.ts): a few readings
       'the tickets projection caught up, as /metrics shows it',
@@ -98,7 +101,13 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
     expect(value(samples, 'switchboard_projection_lag_seconds', { projection: 'tickets' })).toBe(0);
     expect(value(samples, 'switchboard_relay_position')).toBeGreaterThanOrEqual(position);
 
-    expect(value(samples, 'http_server_request_duration_count', { http_route: '/api/v1/tickets/:id/messages', http_request_method: 'POST', http_response_status_code: 201 })).toBe(2);
+    expect(
+      value(samples, 'http_server_request_duration_count', {
+        http_route: '/api/v1/tickets/:id/messages',
+        http_request_method: 'POST',
+        http_response_status_code: 201,
+      }),
+    ).toBe(2);
     expect(value(samples, 'http_server_request_duration_count', { http_route: '/api/v1/tickets/:id/messages', http_response_status_code: 404 })).toBe(1);
     expect(value(samples, 'switchboard_realtime_connections')).toBe(1);
     expect(value(samples, 'switchboard_realtime_dropped_slow_clients_total')).toBe(0);
@@ -115,7 +124,18 @@ describe('metrics at /metrics (PostgreSQL + NATS)', () => {
       append: async (...args: Parameters<EventStore['append']>) => {
         if (!raced && args[0] === stream && args[2] !== 'no_stream') {
           raced = true;
-          await store.append(stream, [{ id: randomUUID(), type: 'NoteRenamed', data: { noteId, title: 'elsewhere', at: at() }, metadata: { ...newCommandContext({ actorId: null }), schemaVersion: 1 } }], 'any');
+          await store.append(
+            stream,
+            [
+              {
+                id: randomUUID(),
+                type: 'NoteRenamed',
+                data: { noteId, title: 'elsewhere', at: at() },
+                metadata: { ...newCommandContext({ actorId: null }), schemaVersion: 1 },
+              },
+            ],
+            'any',
+          );
         }
         return store.append(...args);
       },

@@ -72,7 +72,11 @@ describe('realtime permissions (uWebSockets.js, PostgreSQL + NATS)', () => {
 
     const fresh = await connect(alice.accessToken);
     for (const topic of [channelTopic, ticketTopic]) {
-      expect(await fresh.request({ op: 'subscribe', topic }, (f) => f.topic === topic), topic).toMatchObject({ op: 'error', code: 1003, message: expect.stringMatching(/channels:read|tickets:read-own/) });
+      expect(await fresh.request({ op: 'subscribe', topic }, (f) => f.topic === topic), topic).toMatchObject({
+        op: 'error',
+        code: 1003,
+        message: expect.stringMatching(/channels:read|tickets:read-own/),
+      });
     }
     expect((await admin.patch('/admin/roles/user', { grant: ['channels:read', 'tickets:read-own'] })).status).toBe(200);
   });

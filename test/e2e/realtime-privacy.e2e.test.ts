@@ -17,7 +17,10 @@ describe('realtime privacy and read-your-writes (uWebSockets.js, PostgreSQL + NA
   beforeAll(async () => {
     t = await startTestApp({ env: { REALTIME_PORT: '0' } });
     // A second app and gateway on the same database and NATS: revocations must reach its sockets too.
-    second = await startTestApp({ database: t.database, env: { NATS_STREAM: t.config.NATS_STREAM, NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX, REALTIME_PORT: '0' } });
+    second = await startTestApp({
+      database: t.database,
+      env: { NATS_STREAM: t.config.NATS_STREAM, NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX, REALTIME_PORT: '0' },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -31,7 +34,8 @@ describe('realtime privacy and read-your-writes (uWebSockets.js, PostgreSQL + NA
     return client;
   };
   const answerTo = (topic: string) => (f: Frame) => f.topic === topic && (f.op === 'subscribed' || f.op === 'error');
-  const login = async (user: { email: string; password: string }) => (await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password })).body;
+  const login = async (user: { email: string; password: string }) =>
+    (await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password })).body;
 
   it('shows presence only to users who share a channel, and takes it away when they no longer do', async () => {
     const [alice, bob, mallory] = await Promise.all([registerUser(t.url), registerUser(t.url), registerUser(t.url)]);
@@ -72,12 +76,18 @@ describe('realtime privacy and read-your-writes (uWebSockets.js, PostgreSQL + NA
     expect(await otherSession.request({ op: 'ping' }, (f) => f.op === 'pong')).toEqual({ op: 'pong' });
   });
 
-  it('closes the other sessions\' sockets after a password change, and the session\'s after its refresh token is reused', async () => {
+  it("closes the other sessions' sockets after a password change, and the session's after its refresh token is reused", async () => {
     const alice = await registerUser(t.url);
     const other = await login(alice);
     const current = await connect(alice.accessToken);
     const elsewhere = await connect(other.accessToken as string, second);
-    const changed = await http(t.url, 'POST', '/api/v1/auth/password', { currentPassword: alice.password, newPassword: `${alice.password}-new` }, bearer(alice.accessToken));
+    const changed = await http(
+      t.url,
+      'POST',
+      '/api/v1/auth/password',
+      { currentPassword: alice.password, newPassword: `${alice.password}-new` },
+      bearer(alice.accessToken),
+    );
     expect(changed.status).toBe(200);
     expect(await elsewhere.closed).toEqual({ code: 4003, reason: 'session revoked' });
     expect(await current.request({ op: 'ping' }, (f) => f.op === 'pong')).toEqual({ op: 'pong' });
@@ -104,7 +114,11 @@ describe('realtime privacy and read-your-writes (uWebSockets.js, PostgreSQL + NA
       }
       if (i === 0) {
         const topic = `channel:${channel.body.id as string}`;
-        expect(await strangerClient.request({ op: 'subscribe', topic }, answerTo(topic))).toMatchObject({ op: 'error', code: 3001, message: 'no such channel' });
+        expect(await strangerClient.request({ op: 'subscribe', topic }, answerTo(topic))).toMatchObject({
+          op: 'error',
+          code: 3001,
+          message: 'no such channel',
+        });
       }
     }
   });

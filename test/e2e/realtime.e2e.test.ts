@@ -19,7 +19,10 @@ const MAX_SUBSCRIPTIONS = 5;
 /** Seconds-since-epoch expiry of an access token, read from its payload. */
 const expiryOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
 
-const push = (topic: string, type: string, extra: (frame: Frame) => boolean = () => true) => (frame: Frame) => frame.topic === topic && frame.type === type && extra(frame);
+const push =
+  (topic: string, type: string, extra: (frame: Frame) => boolean = () => true) =>
+  (frame: Frame) =>
+    frame.topic === topic && frame.type === type && extra(frame);
 const errorFor = (topic?: string) => (frame: Frame) => frame.op === 'error' && (topic === undefined || frame.topic === topic);
 
 describe('change topics', () => {
@@ -42,7 +45,13 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, REALTIME_PORT: '0', REALTIME_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS), REALTIME_MAX_BACKPRESSURE_BYTES: String(64 * 1024) },
+      env: {
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        REALTIME_PORT: '0',
+        REALTIME_MAX_SUBSCRIPTIONS: String(MAX_SUBSCRIPTIONS),
+        REALTIME_MAX_BACKPRESSURE_BYTES: String(64 * 1024),
+      },
     });
     admin = (await http(t.url, 'POST', '/api/v1/auth/login', { login: ADMIN.email, password: ADMIN.password })).body as typeof admin;
   });
@@ -76,7 +85,12 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     const reply = await as(admin.accessToken).post(`/tickets/${ticket.id}/messages`, { content: 'On it.' });
     expect(reply.status).toBe(201);
     const live = await client.next(push(`ticket:${ticket.id}`, 'TicketMessagePosted', (f) => f.data.content === 'On it.'));
-    expect(live).toEqual({ topic: `ticket:${ticket.id}`, type: 'TicketMessagePosted', data: expect.objectContaining({ ticketId: ticket.id, authorId: admin.userId }), position: expect.any(Number) });
+    expect(live).toEqual({
+      topic: `ticket:${ticket.id}`,
+      type: 'TicketMessagePosted',
+      data: expect.objectContaining({ ticketId: ticket.id, authorId: admin.userId }),
+      position: expect.any(Number),
+    });
 
     const detail = await as(owner.accessToken).get(`/tickets/${ticket.id}?minPosition=${live.position}`);
     expect(detail.body.messages.map((m: { content: string }) => m.content)).toContain('On it.');
@@ -181,7 +195,8 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
   it('limits subscriptions per socket, frames per second, and frame size', async () => {
     const user = await registerUser(t.url);
     const subscriber = await connect(user.accessToken);
-    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++) await subscribe(subscriber, `channel:${(await as(user.accessToken).post('/channels', { name: `limit-${i}` })).body.id as string}`);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++)
+      await subscribe(subscriber, `channel:${(await as(user.accessToken).post('/channels', { name: `limit-${i}` })).body.id as string}`);
     const extra = `presence:${randomUUID()}`;
     expect(await subscriber.request({ op: 'subscribe', topic: extra }, errorFor(extra))).toMatchObject({ code: 5004 });
 
@@ -216,7 +231,10 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
       const batch = Array.from({ length: 4 }, () => ({ view: 'tickets', key: ticket.id, type: 'Padding', data: { seq: seq++, padding }, position: 0 }));
       t.infrastructure.changes.publish(batch);
       const last = seq - 1;
-      await reader.next(push(topic, 'Padding', (f) => f.data.seq === last), 10_000);
+      await reader.next(
+        push(topic, 'Padding', (f) => f.data.seq === last),
+        10_000,
+      );
     }
     expect(gateway().stats().droppedSlowClients).toBe(before + 1);
     (slow.socket as unknown as { _socket: NetSocket })._socket.resume();
@@ -230,7 +248,13 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
     beforeAll(async () => {
       second = await startTestApp({
         database: t.database,
-        env: { NATS_STREAM: t.config.NATS_STREAM, NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX, REALTIME_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        env: {
+          NATS_STREAM: t.config.NATS_STREAM,
+          NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX,
+          REALTIME_PORT: '0',
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+        },
       });
     });
     // Only the app: the database and the stream belong to the first, which drops them.
@@ -244,7 +268,11 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
       const aliceClient = await connect(alice.accessToken);
       await subscribe(aliceClient, `presence:${bob.userId}`);
       const bobTopic = `presence:${bob.userId}`;
-      expect(await aliceClient.next(push(bobTopic, 'presence'))).toEqual({ topic: bobTopic, type: 'presence', data: { userId: bob.userId, status: 'offline' } });
+      expect(await aliceClient.next(push(bobTopic, 'presence'))).toEqual({
+        topic: bobTopic,
+        type: 'presence',
+        data: { userId: bob.userId, status: 'offline' },
+      });
 
       const bobClient = await connect(bob.accessToken, {}, second);
       expect((await aliceClient.next(push(bobTopic, 'presence'))).data.status).toBe('online');
@@ -319,7 +347,10 @@ describe('realtime gateway (uWebSockets.js, PostgreSQL + NATS)', () => {
       expect(refreshed.status).toBe(200);
       const secondExpiry = expiryOf(refreshed.body.accessToken as string);
       expect(secondExpiry).toBeGreaterThan(firstExpiry);
-      expect(await renewing.request({ op: 'auth', token: refreshed.body.accessToken }, (f) => f.op === 'authenticated')).toEqual({ op: 'authenticated', expiresAt: secondExpiry });
+      expect(await renewing.request({ op: 'auth', token: refreshed.body.accessToken }, (f) => f.op === 'authenticated')).toEqual({
+        op: 'authenticated',
+        expiresAt: secondExpiry,
+      });
 
       expect(await lapsing.closed).toEqual({ code: 4001, reason: 'token expired' });
       expect(Date.now()).toBeGreaterThanOrEqual(firstExpiry * 1000);

@@ -42,7 +42,11 @@ describe('roles at run time (PostgreSQL + NATS JetStream)', () => {
     for (const role of ['user', 'support', 'auditor', 'guest'] as const) {
       const someone = await userWithRole(t, admin, role);
       expect((await someone.api.get('/admin/roles')).status, role).toBe(403);
-      expect((await someone.api.patch('/admin/roles/user', { grant: ['customers:read'] })).body).toMatchObject({ status: 403, code: 1003, detail: expect.stringContaining('roles:manage') });
+      expect((await someone.api.patch('/admin/roles/user', { grant: ['customers:read'] })).body).toMatchObject({
+        status: 403,
+        code: 1003,
+        detail: expect.stringContaining('roles:manage'),
+      });
     }
     expect(await t.infrastructure.store.readStream('role-user')).toEqual([]);
   });
@@ -53,7 +57,11 @@ describe('roles at run time (PostgreSQL + NATS JetStream)', () => {
 
     const granted = await admin.patch('/admin/roles/user', { grant: ['customers:read', 'customers:statistics'] });
     expect(granted.status).toBe(200);
-    expect(granted.body.role).toMatchObject({ name: 'user', customized: true, permissions: expect.arrayContaining(['customers:read', 'customers:statistics', 'tickets:create']) });
+    expect(granted.body.role).toMatchObject({
+      name: 'user',
+      customized: true,
+      permissions: expect.arrayContaining(['customers:read', 'customers:statistics', 'tickets:create']),
+    });
     expect((await user.api.get('/customers')).status).toBe(200);
     expect((await user.api.get('/customers/statistics')).status).toBe(200);
     expect((await user.api.get('/auth/me')).body.permissions).toEqual(expect.arrayContaining(['customers:read']));
@@ -84,7 +92,10 @@ describe('roles at run time (PostgreSQL + NATS JetStream)', () => {
     expect(customer.status).toBe(403);
     expect((await admin.put(`/admin/users/${user.userId}/role`, { role: 'support' })).status).toBe(200);
     expect((await user.api.post('/customers', { name: 'Now' })).status).toBe(201);
-    expect((await user.api.get('/auth/me')).body).toMatchObject({ role: 'support', permissions: expect.arrayContaining(['tickets:update-all', 'customers:batch-update']) });
+    expect((await user.api.get('/auth/me')).body).toMatchObject({
+      role: 'support',
+      permissions: expect.arrayContaining(['tickets:update-all', 'customers:batch-update']),
+    });
     expect((await admin.put(`/admin/users/${user.userId}/role`, { role: 'superuser' })).status).toBe(400);
   });
 
@@ -96,7 +107,10 @@ describe('roles at run time (PostgreSQL + NATS JetStream)', () => {
     const topic = `ticket:${ticket.body.id as string}`;
     const before = await connectRealtime(t.app.get(RealtimeGateway).port, guest.accessToken);
     sockets.push(before);
-    expect(await before.request({ op: 'subscribe', topic, minPosition: ticket.body.position }, (f) => f.topic === topic)).toMatchObject({ op: 'error', code: 1003 });
+    expect(await before.request({ op: 'subscribe', topic, minPosition: ticket.body.position }, (f) => f.topic === topic)).toMatchObject({
+      op: 'error',
+      code: 1003,
+    });
 
     expect((await admin.patch('/admin/roles/guest', { grant: ['tickets:read-all'] })).status).toBe(200);
     const after = await connectRealtime(t.app.get(RealtimeGateway).port, guest.accessToken);

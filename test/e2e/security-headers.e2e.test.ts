@@ -50,7 +50,11 @@ describe('security headers and the metrics port', () => {
 
   it('answers login, register and refresh with Cache-Control: no-store and Pragma: no-cache, refusals too', async () => {
     const user = await registerUser(t.url);
-    const register = await http(t.url, 'POST', '/api/v1/auth/register', { email: 'nostore@example.com', username: 'nostore', password: 'long-enough-password' });
+    const register = await http(t.url, 'POST', '/api/v1/auth/register', {
+      email: 'nostore@example.com',
+      username: 'nostore',
+      password: 'long-enough-password',
+    });
     const login = await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password });
     const refresh = await http(t.url, 'POST', '/api/v1/auth/refresh', { refreshToken: login.body.refreshToken });
     const wrongPassword = await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: 'not-the-password' });
@@ -96,7 +100,7 @@ describe('security headers and the metrics port', () => {
     }
   });
 
-  it('serves the realtime port\'s HTTP answers (401 problem, 404, health) with the same headers', async () => {
+  it("serves the realtime port's HTTP answers (401 problem, 404, health) with the same headers", async () => {
     const port = t.app.get(RealtimeGateway).port;
     const refused = await refusedUpgrade(port);
     expect(refused.status).toBe(401);

@@ -49,12 +49,19 @@ describe('a sync push in flight at shutdown (PostgreSQL)', () => {
     );
 
     let drained = false;
-    const draining = t.app.get(CommandRunner).drain().then(() => (drained = true));
-    const another = new PushSyncChanges({ projects: { saved: [{ id: wmId(), fields: { name: 'Too late' } }], deleted: [] }, tasks: { saved: [], deleted: [] } }, null, {
-      ...newCommandContext({ actorId: user.userId }),
-      actorId: user.userId,
-      sessionId: user.sessionId,
-    });
+    const draining = t.app
+      .get(CommandRunner)
+      .drain()
+      .then(() => (drained = true));
+    const another = new PushSyncChanges(
+      { projects: { saved: [{ id: wmId(), fields: { name: 'Too late' } }], deleted: [] }, tasks: { saved: [], deleted: [] } },
+      null,
+      {
+        ...newCommandContext({ actorId: user.userId }),
+        actorId: user.userId,
+        sessionId: user.sessionId,
+      },
+    );
     await expect(t.app.get(CommandBus).execute(another)).rejects.toBeInstanceOf(ShuttingDown);
     await sleep(200); // what must not happen while the push is held: a fixed wait is the only probe
     expect(drained, 'drained while the push was held').toBe(false);

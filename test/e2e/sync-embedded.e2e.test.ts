@@ -35,7 +35,10 @@ describe('WatermelonDB sync in embedded mode (PGlite)', () => {
     const task = (id: string, title: string) => ({ id, title, description: '', is_completed: false, project_id: p });
 
     const first = (await pull(null)).body.timestamp as number;
-    expect((await push(first, { projects: { created: [{ id: p, name: 'Home', description: '' }] }, tasks: { created: [task(t1, 'Milk'), task(t2, 'Eggs')] } })).status).toBe(200);
+    expect(
+      (await push(first, { projects: { created: [{ id: p, name: 'Home', description: '' }] }, tasks: { created: [task(t1, 'Milk'), task(t2, 'Eggs')] } }))
+        .status,
+    ).toBe(200);
     const pulled = (await pull(null)).body;
     expect(pulled.changes.tasks.created).toHaveLength(2);
 

@@ -15,7 +15,13 @@ import { bearer, http, registerUser, startTestApp, TestApp } from '../support/ap
 const schema = appSchema({
   version: 3,
   tables: [
-    tableSchema({ name: 'projects', columns: [{ name: 'name', type: 'string' }, { name: 'description', type: 'string' }] }),
+    tableSchema({
+      name: 'projects',
+      columns: [
+        { name: 'name', type: 'string' },
+        { name: 'description', type: 'string' },
+      ],
+    }),
     tableSchema({
       name: 'tasks',
       columns: [
@@ -65,7 +71,13 @@ describe('WatermelonDB client ↔ sync endpoints (PostgreSQL + NATS JetStream)',
 
   let databases = 0;
   function device(token: string) {
-    const adapter = new LokiJSAdapter({ schema, dbName: `device-${databases++}`, useWebWorker: false, useIncrementalIndexedDB: false, extraLokiOptions: { autosave: false } });
+    const adapter = new LokiJSAdapter({
+      schema,
+      dbName: `device-${databases++}`,
+      useWebWorker: false,
+      useIncrementalIndexedDB: false,
+      extraLokiOptions: { autosave: false },
+    });
     const db = new Database({ adapter, modelClasses: [Project, Task] });
     const api = `${t.url}/api/v1/sync`;
     const sync = (log?: SyncLog, beforePush?: () => Promise<void>) =>
@@ -80,7 +92,11 @@ describe('WatermelonDB client ↔ sync endpoints (PostgreSQL + NATS JetStream)',
         },
         pushChanges: async ({ changes, lastPulledAt }) => {
           await beforePush?.();
-          const response = await fetch(`${api}?lastPulledAt=${lastPulledAt}`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ changes }) });
+          const response = await fetch(`${api}?lastPulledAt=${lastPulledAt}`, {
+            method: 'POST',
+            headers: { ...bearer(token), 'content-type': 'application/json' },
+            body: JSON.stringify({ changes }),
+          });
           if (!response.ok) throw new Error(`push: ${response.status} ${await response.text()}`);
         },
       });

@@ -23,7 +23,13 @@ interface Changes {
 }
 
 const project = (id: string, name: string, description = '') => ({ id, name, description });
-const task = (id: string, title: string, projectId = '', isCompleted = false) => ({ id, title, description: '', is_completed: isCompleted, project_id: projectId });
+const task = (id: string, title: string, projectId = '', isCompleted = false) => ({
+  id,
+  title,
+  description: '',
+  is_completed: isCompleted,
+  project_id: projectId,
+});
 
 describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
   let t: TestApp;
@@ -35,7 +41,9 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
   async function syncClient(existing?: Awaited<ReturnType<typeof registerUser>>) {
     const user = existing ?? (await registerUser(t.url));
     // Each device of a user logs in on its own: a session of its own.
-    const accessToken = existing ? (await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password })).body.accessToken as string : user.accessToken;
+    const accessToken = existing
+      ? ((await http(t.url, 'POST', '/api/v1/auth/login', { login: user.email, password: user.password })).body.accessToken as string)
+      : user.accessToken;
     const auth = bearer(accessToken);
     return {
       user,
@@ -60,7 +68,10 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       const me = await syncClient();
       const other = await syncClient();
       const [p, t1, t2, gone] = [wmId(), wmId(), wmId(), wmId()];
-      await me.pushed({ projects: { created: [project(p, 'Home', 'chores')] }, tasks: { created: [task(t1, 'Milk', p, true), task(t2, 'Eggs', p), task(gone, 'Bread', p)] } });
+      await me.pushed({
+        projects: { created: [project(p, 'Home', 'chores')] },
+        tasks: { created: [task(t1, 'Milk', p, true), task(t2, 'Eggs', p), task(gone, 'Bread', p)] },
+      });
       await me.pushed({ tasks: { deleted: [gone] } });
       await other.pushed({ projects: { created: [project(wmId(), 'Not yours')] } });
 
@@ -74,16 +85,25 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
         expect(byId(pulled.body.changes.tasks.created)).toEqual(byId([task(t1, 'Milk', p, true), task(t2, 'Eggs', p)]));
       }
       expect((await me.pull(null)).body.timestamp).toBeGreaterThan(0);
-      expect((await (await syncClient()).pull(null)).body).toEqual({ changes: { projects: { created: [], updated: [], deleted: [] }, tasks: { created: [], updated: [], deleted: [] } }, timestamp: expect.any(Number) });
+      expect((await (await syncClient()).pull(null)).body).toEqual({
+        changes: { projects: { created: [], updated: [], deleted: [] }, tasks: { created: [], updated: [], deleted: [] } },
+        timestamp: expect.any(Number),
+      });
     });
 
     it('answers what was created, updated and deleted since lastPulledAt, each id once, new records as created', async () => {
       const phone = await syncClient();
       const me = await phone.anotherDevice();
       const [kept, edited, removed, p] = [wmId(), wmId(), wmId(), wmId()];
-      const since = await me.pushed({ projects: { created: [project(p, 'P')] }, tasks: { created: [task(kept, 'Kept', p), task(edited, 'Edit me', p), task(removed, 'Remove me', p)] } });
+      const since = await me.pushed({
+        projects: { created: [project(p, 'P')] },
+        tasks: { created: [task(kept, 'Kept', p), task(edited, 'Edit me', p), task(removed, 'Remove me', p)] },
+      });
       const [added, addedThenRemoved] = [wmId(), wmId()]; // by another device of the same user
-      await phone.pushed({ tasks: { created: [task(added, 'Added', p), task(addedThenRemoved, 'Brief', p)], updated: [task(edited, 'Edited', p, true)], deleted: [removed] } }, since);
+      await phone.pushed(
+        { tasks: { created: [task(added, 'Added', p), task(addedThenRemoved, 'Brief', p)], updated: [task(edited, 'Edited', p, true)], deleted: [removed] } },
+        since,
+      );
       await phone.pushed({ tasks: { updated: [task(added, 'Added, then edited', p)], deleted: [addedThenRemoved] } });
 
       const pulled = await me.pull(since);
@@ -221,13 +241,37 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
     it('applies created, updated and deleted records as events of their streams', async () => {
       const me = await syncClient();
       const [p, t1] = [wmId(), wmId()];
-      const response = await me.push({ projects: { created: [{ ...project(p, 'Home'), _status: 'created', _changed: '' }] }, tasks: { created: [task(t1, 'Milk', p)] } }, (await me.pull(null)).body.timestamp);
+      const response = await me.push(
+        { projects: { created: [{ ...project(p, 'Home'), _status: 'created', _changed: '' }] }, tasks: { created: [task(t1, 'Milk', p)] } },
+        (await me.pull(null)).body.timestamp,
+      );
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ position: expect.any(Number) });
       expect((await streamOf('project', p)).map((e) => e.type)).toEqual(['ProjectCreated', 'TaskAddedToProject']);
-      expect((await streamOf('task', t1)).map((e) => [e.type, e.data])).toEqual([['TaskCreated', { taskId: t1, ownerId: me.user.userId, title: 'Milk', description: '', isCompleted: false, projectId: p, sessionId: expect.any(String), at: expect.any(String) }]]);
+      expect((await streamOf('task', t1)).map((e) => [e.type, e.data])).toEqual([
+        [
+          'TaskCreated',
+          {
+            taskId: t1,
+            ownerId: me.user.userId,
+            title: 'Milk',
+            description: '',
+            isCompleted: false,
+            projectId: p,
+            sessionId: expect.any(String),
+            at: expect.any(String),
+          },
+        ],
+      ]);
       const since = (await me.pull(null)).body.timestamp;
-      expect((await me.push({ tasks: { updated: [{ ...task(t1, 'Oat milk', p, true), _status: 'updated', _changed: 'title,is_completed' }] }, projects: { deleted: [] } }, since)).status).toBe(200);
+      expect(
+        (
+          await me.push(
+            { tasks: { updated: [{ ...task(t1, 'Oat milk', p, true), _status: 'updated', _changed: 'title,is_completed' }] }, projects: { deleted: [] } },
+            since,
+          )
+        ).status,
+      ).toBe(200);
       expect((await streamOf('task', t1)).at(-1)?.data).toEqual({ taskId: t1, title: 'Oat milk', isCompleted: true, at: expect.any(String) });
       expect((await me.push({ tasks: { deleted: [t1] } }, (await me.pull(null)).body.timestamp)).status).toBe(200);
       expect((await streamOf('task', t1)).at(-1)).toMatchObject({ type: 'TaskDeleted', data: { cause: 'request' } });
@@ -254,7 +298,10 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       expect(refused.body).toMatchObject({ code: 3008, records: [{ table: 'tasks', id: t1 }] });
       // Refused even when the client had pulled the deletion: a deleted record stays deleted.
       const afterDeletion = (await me.pull(null)).body.timestamp;
-      expect((await me.push({ tasks: { updated: [task(t1, 'Edited offline')] } }, afterDeletion)).body).toMatchObject({ code: 3008, rule: 'DeletedTasksStayDeleted' });
+      expect((await me.push({ tasks: { updated: [task(t1, 'Edited offline')] } }, afterDeletion)).body).toMatchObject({
+        code: 3008,
+        rule: 'DeletedTasksStayDeleted',
+      });
       expect(await streamOf('task', other)).toEqual([]);
       expect((await streamOf('task', t1)).map((e) => e.type)).toEqual(['TaskCreated', 'TaskDeleted']);
     });
@@ -282,7 +329,13 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       const [p, t1, fresh] = [wmId(), wmId(), wmId()];
       const pulled = await me.pushed({ projects: { created: [project(p, 'Home')] }, tasks: { created: [task(t1, 'Milk', p)] } });
       await me.pushed({ tasks: { updated: [task(t1, 'Milk, edited on the phone', p)] } }, pulled); // another device
-      const stale = await me.push({ projects: { updated: [project(p, 'Home, edited on the tablet')] }, tasks: { created: [task(fresh, 'New')], updated: [task(t1, 'Milk, edited on the tablet', p)] } }, pulled);
+      const stale = await me.push(
+        {
+          projects: { updated: [project(p, 'Home, edited on the tablet')] },
+          tasks: { created: [task(fresh, 'New')], updated: [task(t1, 'Milk, edited on the tablet', p)] },
+        },
+        pulled,
+      );
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: 3008, rule: 'PushedRecordsChangedSinceLastPull', records: [{ table: 'tasks', id: t1 }] });
       expect(await streamOf('task', fresh)).toEqual([]);
@@ -290,7 +343,9 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       // Pull, then push again: accepted.
       const repulled = (await me.pull(pulled)).body;
       expect(repulled.changes.tasks.updated).toEqual([task(t1, 'Milk, edited on the phone', p)]);
-      expect((await me.push({ tasks: { created: [task(fresh, 'New')], updated: [task(t1, 'Milk, edited on the tablet', p)] } }, repulled.timestamp)).status).toBe(200);
+      expect(
+        (await me.push({ tasks: { created: [task(fresh, 'New')], updated: [task(t1, 'Milk, edited on the tablet', p)] } }, repulled.timestamp)).status,
+      ).toBe(200);
     });
 
     it('is all or nothing: one refused record leaves every other record of the push unwritten', async () => {
@@ -299,10 +354,18 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       const theirs = wmId();
       await other.pushed({ projects: { created: [project(theirs, 'Theirs')] } });
       const [p, t1, t2] = [wmId(), wmId(), wmId()];
-      const refused = await me.push({ projects: { created: [project(p, 'Mine')] }, tasks: { created: [task(t1, 'Mine', p), task(t2, 'Into their project', theirs)] } }, 0);
+      const refused = await me.push(
+        { projects: { created: [project(p, 'Mine')] }, tasks: { created: [task(t1, 'Mine', p), task(t2, 'Into their project', theirs)] } },
+        0,
+      );
       expect(refused.status).toBe(404);
       expect(refused.body).toMatchObject({ rule: 'TasksGoInExistingProjects', records: [{ table: 'tasks', id: t2 }] });
-      for (const [category, id] of [['project', p], ['task', t1], ['task', t2]] as const) expect(await streamOf(category, id)).toEqual([]);
+      for (const [category, id] of [
+        ['project', p],
+        ['task', t1],
+        ['task', t2],
+      ] as const)
+        expect(await streamOf(category, id)).toEqual([]);
       expect((await streamOf('project', theirs)).map((e) => e.type)).toEqual(['ProjectCreated']);
     });
 
@@ -348,7 +411,13 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       }
       expect((await me.push({ projects: { created: [project(p, 'P')] } }, 0)).status).toBe(200); // none of it was written
       expect((await streamOf('project', p)).map((e) => e.type)).toEqual(['ProjectCreated']);
-      const proto = await http(t.url, 'POST', '/api/v1/sync?lastPulledAt=0', `{"changes":{"projects":{"created":[{"id":"${wmId()}","__proto__":{"admin":true}}],"updated":[],"deleted":[]}}}`, bearer(me.user.accessToken));
+      const proto = await http(
+        t.url,
+        'POST',
+        '/api/v1/sync?lastPulledAt=0',
+        `{"changes":{"projects":{"created":[{"id":"${wmId()}","__proto__":{"admin":true}}],"updated":[],"deleted":[]}}}`,
+        bearer(me.user.accessToken),
+      );
       expect(proto.status).toBe(400);
       const named = await me.push({ tasks: { created: [{ id: wmId(), title: 'T', colour: 'red' } as Raw] } }, 0);
       expect(named.body.errors).toEqual([expect.objectContaining({ path: expect.stringContaining('tasks.created.0') })]);
@@ -360,10 +429,18 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
       const [p, t1] = [wmId(), wmId()];
       await me.pushed({ projects: { created: [project(p, 'Private')] }, tasks: { created: [task(t1, 'Secret', p)] } });
       expect((await intruder.pull(null)).body.changes.tasks.created).toEqual([]);
-      for (const changes of [{ tasks: { updated: [task(t1, 'Mine now')] } }, { tasks: { created: [task(t1, 'Mine now')] } }, { projects: { deleted: [p] } }, { tasks: { deleted: [t1] } }] satisfies Changes[]) {
+      for (const changes of [
+        { tasks: { updated: [task(t1, 'Mine now')] } },
+        { tasks: { created: [task(t1, 'Mine now')] } },
+        { projects: { deleted: [p] } },
+        { tasks: { deleted: [t1] } },
+      ] satisfies Changes[]) {
         const refused = await intruder.push(changes, 0);
         expect(refused.status, JSON.stringify(changes)).toBe(404);
-        expect(refused.body, JSON.stringify(changes)).toMatchObject({ rule: 'UsersSeeOnlyTheirOwnRecords', detail: expect.stringMatching(/^(task|project) \w{16} not found$/) });
+        expect(refused.body, JSON.stringify(changes)).toMatchObject({
+          rule: 'UsersSeeOnlyTheirOwnRecords',
+          detail: expect.stringMatching(/^(task|project) \w{16} not found$/),
+        });
       }
       expect((await streamOf('task', t1)).map((e) => e.type)).toEqual(['TaskCreated']);
       expect((await streamOf('project', p)).map((e) => e.type)).toEqual(['ProjectCreated', 'TaskAddedToProject']);
@@ -413,10 +490,22 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
 
     it('gives the same result whatever the timing of creating a project, filing a task in it and deleting the project', async () => {
       const histories: [string, (p: string, t1: string) => Changes[]][] = [
-        ['created, filed and deleted in one push', (p, t1) => [{ projects: { created: [project(p, 'P')], deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
-        ['deleted before it was ever pushed (WatermelonDB pushes the deletion only)', (p, t1) => [{ projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
-        ['created and filed, then deleted in a second push', (p, t1) => [{ projects: { created: [project(p, 'P')] }, tasks: { created: [task(t1, 'T', p)] } }, { projects: { deleted: [p] } }]],
-        ['created, then filed and deleted in a second push', (p, t1) => [{ projects: { created: [project(p, 'P')] } }, { projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }]],
+        [
+          'created, filed and deleted in one push',
+          (p, t1) => [{ projects: { created: [project(p, 'P')], deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }],
+        ],
+        [
+          'deleted before it was ever pushed (WatermelonDB pushes the deletion only)',
+          (p, t1) => [{ projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }],
+        ],
+        [
+          'created and filed, then deleted in a second push',
+          (p, t1) => [{ projects: { created: [project(p, 'P')] }, tasks: { created: [task(t1, 'T', p)] } }, { projects: { deleted: [p] } }],
+        ],
+        [
+          'created, then filed and deleted in a second push',
+          (p, t1) => [{ projects: { created: [project(p, 'P')] } }, { projects: { deleted: [p] }, tasks: { created: [task(t1, 'T', p)] } }],
+        ],
       ];
       for (const [history, pushes] of histories) {
         const phone = await syncClient();
@@ -439,10 +528,18 @@ describe('WatermelonDB sync (PostgreSQL + NATS JetStream)', () => {
     it('refuses a task whose project the server does not know and the push does not create, writing nothing', async () => {
       const me = await syncClient();
       const [p, t1, t2] = [wmId(), wmId(), wmId()];
-      const refused = await me.push({ projects: { created: [project(p, 'Known')] }, tasks: { created: [task(t1, 'Fine', p), task(t2, 'Filed nowhere', wmId())] } }, 0);
+      const refused = await me.push(
+        { projects: { created: [project(p, 'Known')] }, tasks: { created: [task(t1, 'Fine', p), task(t2, 'Filed nowhere', wmId())] } },
+        0,
+      );
       expect(refused.status).toBe(404);
       expect(refused.body).toMatchObject({ rule: 'TasksGoInExistingProjects', records: [{ table: 'tasks', id: t2 }] });
-      for (const [category, id] of [['project', p], ['task', t1], ['task', t2]] as const) expect(await streamOf(category, id)).toEqual([]);
+      for (const [category, id] of [
+        ['project', p],
+        ['task', t1],
+        ['task', t2],
+      ] as const)
+        expect(await streamOf(category, id)).toEqual([]);
       expect((await me.pull(null)).body.changes.tasks.created).toEqual([]);
     });
   });

@@ -25,12 +25,22 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     const me = as(user.accessToken);
     const staff = as(admin.accessToken);
 
-    const opened = await me.post('/tickets', { title: 'Printer jams on page two', message: 'Every time I print more than one page it jams.', priority: 'high' });
+    const opened = await me.post('/tickets', {
+      title: 'Printer jams on page two',
+      message: 'Every time I print more than one page it jams.',
+      priority: 'high',
+    });
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ id: expect.any(String), revision: 1, position: expect.any(Number), messageId: expect.any(String) });
     const id = opened.body.id as string;
     const detail = await me.get(`/tickets/${id}?minPosition=${opened.body.position}`);
-    expect(detail.body).toMatchObject({ title: 'Printer jams on page two', status: 'open', priority: 'high', messageCount: 1, owner: { id: user.userId, username: user.username } });
+    expect(detail.body).toMatchObject({
+      title: 'Printer jams on page two',
+      status: 'open',
+      priority: 'high',
+      messageCount: 1,
+      owner: { id: user.userId, username: user.username },
+    });
     const beforeAnswer = new Date().toISOString();
 
     const answer = await staff.post(`/tickets/${id}/messages`, { content: 'Please try the other tray.' });
@@ -69,7 +79,12 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     expect((await me.get(`/tickets/${id}?asOf=2000-01-01T00:00:00Z`)).status).toBe(404);
 
     const stranger = as((await registerUser(t.url)).accessToken);
-    for (const response of [await stranger.get(`/tickets/${id}`), await stranger.get(`/tickets/${id}/history`), await stranger.get(`/tickets/${id}?asOf=${encodeURIComponent(beforeAnswer)}`), await stranger.post(`/tickets/${id}/messages`, { content: 'hello?' })]) {
+    for (const response of [
+      await stranger.get(`/tickets/${id}`),
+      await stranger.get(`/tickets/${id}/history`),
+      await stranger.get(`/tickets/${id}?asOf=${encodeURIComponent(beforeAnswer)}`),
+      await stranger.post(`/tickets/${id}/messages`, { content: 'hello?' }),
+    ]) {
       expect(response.status).toBe(404);
     }
   });
@@ -87,14 +102,20 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     const history = await auditor.api.get(`/tickets/${opened.body.id}/history`);
     expect(history.status).toBe(200);
     expect(history.body.items).toHaveLength(1);
-    for (const refused of [await auditor.api.post(`/tickets/${opened.body.id}/messages`, { content: 'hello' }), await auditor.api.post('/tickets', { title: 'Mine', message: 'x' })]) {
+    for (const refused of [
+      await auditor.api.post(`/tickets/${opened.body.id}/messages`, { content: 'hello' }),
+      await auditor.api.post('/tickets', { title: 'Mine', message: 'x' }),
+    ]) {
       expect(refused.status).toBe(403);
     }
     // A guest holds neither tickets:read-own nor tickets:read-all.
-    expect((await (await userWithRole(t, apiOf(t, admin.accessToken), 'guest')).api.get('/tickets')).body).toMatchObject({ status: 403, detail: expect.stringContaining('tickets:read-all') });
+    expect((await (await userWithRole(t, apiOf(t, admin.accessToken), 'guest')).api.get('/tickets')).body).toMatchObject({
+      status: 403,
+      detail: expect.stringContaining('tickets:read-all'),
+    });
   });
 
-  it('acts on others\' tickets only with the permissions for it, as they are at the request', async () => {
+  it("acts on others' tickets only with the permissions for it, as they are at the request", async () => {
     const adminApi = apiOf(t, admin.accessToken);
     const support = await userWithRole(t, adminApi, 'support');
     const opened = await as((await registerUser(t.url)).accessToken).post('/tickets', { title: 'Roles at work', message: 'hi' });
@@ -176,7 +197,10 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     const me = as(user.accessToken);
     const staff = as(admin.accessToken);
     const tickets: { id: string }[] = [];
-    for (let i = 0; i < 5; i++) tickets.push((await me.post('/tickets', { title: `Laptop issue ${i}`, message: i === 3 ? 'the keyboard rattles loudly' : 'it is slow' })).body as { id: string });
+    for (let i = 0; i < 5; i++)
+      tickets.push(
+        (await me.post('/tickets', { title: `Laptop issue ${i}`, message: i === 3 ? 'the keyboard rattles loudly' : 'it is slow' })).body as { id: string },
+      );
     await as(other.accessToken).post('/tickets', { title: 'Not yours', message: 'hidden' });
     await staff.post(`/tickets/${tickets[0]!.id}/tags`, { add: ['hardware', 'Laptop'] });
     await staff.post(`/tickets/${tickets[0]!.id}/priority`, { priority: 'urgent' });
@@ -191,7 +215,9 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
 
     const messageId = (await me.get(`/tickets/${tickets[1]!.id}`)).body.messages[1].id;
     const read = await me.post(`/tickets/${tickets[1]!.id}/read`, { upToMessageId: messageId });
-    expect((await me.get(`/tickets?limit=100&minPosition=${read.body.position}`)).body.items.find((r: { id: string }) => r.id === tickets[1]!.id).unreadCount).toBe(0);
+    expect(
+      (await me.get(`/tickets?limit=100&minPosition=${read.body.position}`)).body.items.find((r: { id: string }) => r.id === tickets[1]!.id).unreadCount,
+    ).toBe(0);
 
     expect((await me.get('/tickets?tag=laptop')).body.items.map((r: { id: string }) => r.id)).toEqual([tickets[0]!.id]);
     expect((await me.get('/tickets?priority=urgent')).body.items.map((r: { id: string }) => r.id)).toEqual([tickets[0]!.id]);
@@ -204,7 +230,9 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await me.get(`/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as { body: { items: { id: string }[]; nextCursor: string | null } };
+      const page = (await me.get(`/tickets?limit=2${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as {
+        body: { items: { id: string }[]; nextCursor: string | null };
+      };
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((r) => r.id));
       cursor = page.body.nextCursor;
@@ -220,11 +248,15 @@ describe('support tickets (PostgreSQL + NATS JetStream)', () => {
     expect((await me.post('/tickets', { title: '', message: 'x' })).status).toBe(400);
     expect((await me.post('/tickets', { title: 'x'.repeat(201), message: 'x' })).status).toBe(400);
     expect((await me.post('/tickets', { title: 'ok', message: 'x'.repeat(10_001) })).status).toBe(400);
-    expect((await me.post('/tickets', { title: 'ok', message: 'x', priority: 'whenever' })).body.errors).toEqual([{ path: 'priority', message: expect.any(String) }]);
+    expect((await me.post('/tickets', { title: 'ok', message: 'x', priority: 'whenever' })).body.errors).toEqual([
+      { path: 'priority', message: expect.any(String) },
+    ]);
     const opened = await me.post('/tickets', { title: 'ok', message: 'fine' });
     expect((await me.post(`/tickets/${opened.body.id}/status`, { status: 'done' })).status).toBe(400);
     expect((await me.post(`/tickets/${opened.body.id}/read`, { upToMessageId: '00000000-0000-4000-8000-000000000000' })).status).toBe(422);
-    expect((await as(admin.accessToken).post(`/tickets/${opened.body.id}/assignee`, { assigneeId: user.userId })).body).toMatchObject({ rule: 'TicketsAreAssignedToStaff' });
+    expect((await as(admin.accessToken).post(`/tickets/${opened.body.id}/assignee`, { assigneeId: user.userId })).body).toMatchObject({
+      rule: 'TicketsAreAssignedToStaff',
+    });
     const events = await t.infrastructure.store.readStream(`ticket-${opened.body.id}`);
     expect(events).toHaveLength(2); // only the opening
     expect((await t.infrastructure.store.readAll({ after: head, limit: 100 })).filter((e) => e.stream.startsWith('ticket-'))).toHaveLength(2);

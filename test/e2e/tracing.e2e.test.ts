@@ -46,7 +46,7 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
   /** The span's ancestors, nearest first, as far as the trace holds them. */
   const ancestorsOf = (span: ReadableSpan, spans: readonly ReadableSpan[]) => {
     const chain: ReadableSpan[] = [];
-    for (let at = span; parentOf(at); ) {
+    for (let at = span; parentOf(at);) {
       const parent = spans.find((s) => s.spanContext().spanId === parentOf(at));
       if (!parent) break;
       chain.push(parent);
@@ -67,7 +67,9 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
     expect(posted.status).toBe(201);
     await client.next((frame) => frame.topic === `ticket:${ticketId}` && frame.type === 'TicketMessagePosted');
 
-    const [command] = exporter.getFinishedSpans().filter((span) => span.name === 'command PostTicketMessage' && span.attributes['switchboard.stream'] === `ticket-${ticketId}`);
+    const [command] = exporter
+      .getFinishedSpans()
+      .filter((span) => span.name === 'command PostTicketMessage' && span.attributes['switchboard.stream'] === `ticket-${ticketId}`);
     expect(command, 'the command span').toBeDefined();
     const traceId = command!.spanContext().traceId;
     let spans: ReadableSpan[] = [];
@@ -111,11 +113,15 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
     expect(push!.attributes).toMatchObject({ 'switchboard.change.type': 'TicketMessagePosted', 'switchboard.position': posted.body.position });
 
     // Auto-instrumented pg queries sit under the spans that made them: the batch's transaction under the batch.
-    const batchQueries = spans.filter((span) => span.name.startsWith('pg.query') && parentOf(span) === projector!.spanContext().spanId).map((span) => span.name.split(' ')[0]);
+    const batchQueries = spans
+      .filter((span) => span.name.startsWith('pg.query') && parentOf(span) === projector!.spanContext().spanId)
+      .map((span) => span.name.split(' ')[0]);
     expect(batchQueries, 'pg query spans under the projector batch').toEqual(expect.arrayContaining(['pg.query:BEGIN', 'pg.query:COMMIT']));
 
     // The request's log line carries its id and the trace's ids.
-    const requestLine = captured.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.reqId === posted.headers.get('x-request-id') && line.msg === 'request completed');
+    const requestLine = captured.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.reqId === posted.headers.get('x-request-id') && line.msg === 'request completed');
     expect(requestLine).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[\da-f]{16}$/) });
   });
 
@@ -129,7 +135,9 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
     const pushed = await app.http(t.url, 'POST', '/api/v1/sync?lastPulledAt=null', { changes }, app.bearer(owner.accessToken));
     expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
 
-    const appends = exporter.getFinishedSpans().filter((span) => span.name === 'append project+task' && span.attributes['switchboard.position'] === pushed.body.position);
+    const appends = exporter
+      .getFinishedSpans()
+      .filter((span) => span.name === 'append project+task' && span.attributes['switchboard.position'] === pushed.body.position);
     expect(appends, 'one append span for the whole push').toHaveLength(1);
     const spans = spansOf(appends[0]!.spanContext().traceId);
     const command = spans.find((span) => span.spanContext().spanId === parentOf(appends[0]!));
@@ -138,7 +146,8 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
     expect(appends[0]!.attributes).toMatchObject({ 'db.system.name': 'postgresql', 'switchboard.streams': 2, 'switchboard.event_count': 3 });
     expect(ancestorsOf(command!, spans).at(-1)?.attributes['http.route']).toBe('/api/v1/sync');
     for (const stream of [`project-${projectId}`, `task-${taskId}`]) {
-      for (const event of await t.infrastructure.store.readStream(stream)) expect(event.metadata.traceparent).toBe(`00-${command!.spanContext().traceId}-${command!.spanContext().spanId}-01`);
+      for (const event of await t.infrastructure.store.readStream(stream))
+        expect(event.metadata.traceparent).toBe(`00-${command!.spanContext().traceId}-${command!.spanContext().spanId}-01`);
     }
   });
 
@@ -148,7 +157,9 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
       const owner = await app.registerUser(local.url);
       const opened = await app.http(local.url, 'POST', '/api/v1/tickets', { title: 'In process', message: 'hello' }, app.bearer(owner.accessToken));
       expect(opened.status).toBe(201);
-      const [command] = exporter.getFinishedSpans().filter((span) => span.name === 'command OpenTicket' && span.attributes['switchboard.stream'] === `ticket-${opened.body.id}`);
+      const [command] = exporter
+        .getFinishedSpans()
+        .filter((span) => span.name === 'command OpenTicket' && span.attributes['switchboard.stream'] === `ticket-${opened.body.id}`);
       expect(command, 'the command span').toBeDefined();
       const traceId = command!.spanContext().traceId;
       await waitUntil(() => named(spansOf(traceId), 'push tickets').length > 0, 10_000, 'the push span of the trace');
@@ -156,7 +167,10 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
       const [projector] = named(spans, 'project tickets', command);
       expect(projector, 'tickets projector batch span, child of the command').toBeDefined();
       const pushes = named(spans, 'push tickets');
-      expect(pushes.every((push) => parentOf(push) === projector!.spanContext().spanId), 'push spans, children of the batch').toBe(true);
+      expect(
+        pushes.every((push) => parentOf(push) === projector!.spanContext().spanId),
+        'push spans, children of the batch',
+      ).toBe(true);
     } finally {
       await local.close();
     }
@@ -165,7 +179,13 @@ describe('one trace from the HTTP request to the websocket push (PostgreSQL + NA
   it('continues the trace a client sends in `traceparent`', async () => {
     const owner = await app.registerUser(t.url);
     const incoming = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
-    const opened = await app.http(t.url, 'POST', '/api/v1/tickets', { title: 'Remote parent', message: 'hi' }, { ...app.bearer(owner.accessToken), traceparent: `00-${incoming.traceId}-${incoming.spanId}-01` });
+    const opened = await app.http(
+      t.url,
+      'POST',
+      '/api/v1/tickets',
+      { title: 'Remote parent', message: 'hi' },
+      { ...app.bearer(owner.accessToken), traceparent: `00-${incoming.traceId}-${incoming.spanId}-01` },
+    );
     expect(opened.status).toBe(201);
     await waitUntil(() => named(spansOf(incoming.traceId), 'command OpenTicket').length > 0, 5_000, 'the command span in the client trace');
     const server = spansOf(incoming.traceId).find((span) => span.kind === SpanKind.SERVER);

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestApp, type TestApp } from '../support/app';
 import { loadConfig } from '../../src/config';
 
-const registration = (n: number) => ({ email: `proxy${n}-${Date.now()}@example.com`, username: `proxy${n}${Date.now().toString(36)}`, password: 'proxy-password-long-enough' });
+const registration = (n: number) => ({
+  email: `proxy${n}-${Date.now()}@example.com`,
+  username: `proxy${n}${Date.now().toString(36)}`,
+  password: 'proxy-password-long-enough',
+});
 
 describe('client addresses and X-Forwarded-For', () => {
   let t: TestApp;

@@ -152,12 +152,14 @@ describe('text that cannot be stored, in every operation of /openapi.json', () =
   const refusal = (response: Awaited<ReturnType<typeof send>>, field: string): string | undefined => {
     const body = response.body as { code?: number; errors?: { path: string; message: string }[] } | undefined;
     const problemJson = /^application\/problem\+json/.test(response.headers.get('content-type') ?? '');
-    if (response.status === 400 && problemJson && body?.code === 2004 && body.errors?.[0]?.path === field && typeof body.errors[0].message === 'string') return undefined;
+    if (response.status === 400 && problemJson && body?.code === 2004 && body.errors?.[0]?.path === field && typeof body.errors[0].message === 'string')
+      return undefined;
     return `${response.status} ${JSON.stringify(body ?? null).slice(0, 160)}`;
   };
   const expectRefused = (response: Awaited<ReturnType<typeof send>>, where: string, field: string) => expect(refusal(response, field), where).toBeUndefined();
 
-  const operations = () => Object.entries(doc.paths).flatMap(([route, methods]) => Object.entries(methods).map(([method, operation]) => ({ route, method, operation })));
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([route, methods]) => Object.entries(methods).map(([method, operation]) => ({ route, method, operation })));
 
   it('covers the operations that take text', () => {
     const withText = operations().filter(({ operation }) => operation.requestBody || (operation.parameters ?? []).length > 0);
@@ -191,7 +193,8 @@ describe('text that cannot be stored, in every operation of /openapi.json', () =
       for (const parameter of operation.parameters ?? []) {
         const where = `${method.toUpperCase()} ${route} ${parameter.in} ${parameter.name}`;
         if (parameter.in !== 'path' && parameter.in !== 'query') continue;
-        const path = parameter.in === 'path' ? pathWith(route, ids, { name: parameter.name, value: 'a%00b' }) : `${pathWith(route, ids)}?${parameter.name}=a%00b`;
+        const path =
+          parameter.in === 'path' ? pathWith(route, ids, { name: parameter.name, value: 'a%00b' }) : `${pathWith(route, ids)}?${parameter.name}=a%00b`;
         const answer = refusal(await send(method, path), parameter.name);
         if (answer) wrong.push(`${where}: ${answer}`);
         checked++;
@@ -206,7 +209,8 @@ describe('text that cannot be stored, in every operation of /openapi.json', () =
     for (const { route, method, operation } of operations()) {
       for (const parameter of operation.parameters ?? []) {
         const encoded = 'a%ED%A0%80b';
-        const path = parameter.in === 'path' ? pathWith(route, ids, { name: parameter.name, value: encoded }) : `${pathWith(route, ids)}?${parameter.name}=${encoded}`;
+        const path =
+          parameter.in === 'path' ? pathWith(route, ids, { name: parameter.name, value: encoded }) : `${pathWith(route, ids)}?${parameter.name}=${encoded}`;
         const response = await send(method, path);
         if (response.status >= 500) failed.push(`${method.toUpperCase()} ${path}: ${JSON.stringify(response.body ?? null).slice(0, 160)}`);
       }
@@ -215,7 +219,12 @@ describe('text that cannot be stored, in every operation of /openapi.json', () =
   });
 
   it('refuses a batch whose item holds such text as a whole, instead of a 500 item inside a 200', async () => {
-    const response = await send('patch', '/api/v1/customers/batch', { items: [{ id: ids.customer, company: 'fine' }, { id: ids.customer, name: BAD_STRINGS.nul }] });
+    const response = await send('patch', '/api/v1/customers/batch', {
+      items: [
+        { id: ids.customer, company: 'fine' },
+        { id: ids.customer, name: BAD_STRINGS.nul },
+      ],
+    });
     expectRefused(response, 'PATCH /customers/batch', 'items.1.name');
     const customer = await send('get', `/api/v1/customers/${ids.customer}`);
     expect(customer.body).toMatchObject({ name: 'A customer', company: null });

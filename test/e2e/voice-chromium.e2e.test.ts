@@ -110,7 +110,10 @@ describe.skipIf(!installed)('voice with headless Chromium (fake microphone, weri
     const page = await (await browser.newContext()).newPage();
     await page.goto(siteUrl);
     const wsUrl = realtimeUrl(t.app.get(RealtimeGateway).port, token);
-    const position = await page.evaluate(([url, id]) => (globalThis as unknown as { voice(u: string, c: string): Promise<number> }).voice(url!, id!), [wsUrl, channelId]);
+    const position = await page.evaluate(
+      ([url, id]) => (globalThis as unknown as { voice(u: string, c: string): Promise<number> }).voice(url!, id!),
+      [wsUrl, channelId],
+    );
     return { page, position };
   };
   const packetsReceived = (page: Page) => page.evaluate(() => (globalThis as unknown as { packetsReceived(): Promise<number> }).packetsReceived());

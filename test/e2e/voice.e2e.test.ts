@@ -17,7 +17,10 @@ import type { VoicePeer } from '../support/voice-peer';
 const GRACE_MS = 1_500;
 const MEDIA_WAIT_MS = 20_000;
 
-const push = (channelId: string, type: string, extra: (frame: Frame) => boolean = () => true) => (frame: Frame) => frame.topic === `voice:${channelId}` && frame.type === type && extra(frame);
+const push =
+  (channelId: string, type: string, extra: (frame: Frame) => boolean = () => true) =>
+  (frame: Frame) =>
+    frame.topic === `voice:${channelId}` && frame.type === type && extra(frame);
 const errorFrame = (frame: Frame) => frame.op === 'error';
 
 describe('voice channels (werift SFU, real WebRTC peers)', () => {
@@ -67,7 +70,12 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
     const bCall = await call(bClient, channelId, { tone: false });
     peers.push(bCall.peer);
-    expect(bCall.joined).toMatchObject({ op: 'voice.joined', channelId, userLimit: 50, participants: [expect.objectContaining({ userId: b.userId, muted: false })] });
+    expect(bCall.joined).toMatchObject({
+      op: 'voice.joined',
+      channelId,
+      userLimit: 50,
+      participants: [expect.objectContaining({ userId: b.userId, muted: false })],
+    });
 
     const aCall = await call(aClient, channelId, { tone: { amplitude: 10_000 }, trickle: true });
     peers.push(aCall.peer);
@@ -79,14 +87,20 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     await waitUntil(async () => (await bCall.peer.inbound()).packetsReceived > 0, MEDIA_WAIT_MS, 'B receives audio packets');
     await waitUntil(async () => (await bCall.peer.inbound()).audioLevel > 0, MEDIA_WAIT_MS, 'a non-zero audio level at B');
     expect((await bCall.peer.inbound()).totalAudioEnergy).toBeGreaterThan(0);
-    await bClient.next(push(channelId, 'voice.speaking', (f) => f.data.userId === a.userId && f.data.speaking === true), MEDIA_WAIT_MS);
+    await bClient.next(
+      push(channelId, 'voice.speaking', (f) => f.data.userId === a.userId && f.data.speaking === true),
+      MEDIA_WAIT_MS,
+    );
     // B sends nothing: nobody speaks as B, and A has nothing to hear.
     expect(bClient.frames.some(push(channelId, 'voice.speaking', (f) => f.data.userId === b.userId))).toBe(false);
 
     aClient.send({ op: 'voice.mute' });
     const muted = await bClient.next(push(channelId, 'voice.user_updated', (f) => f.data.userId === a.userId && f.data.muted === true));
     expect((await roster(b.accessToken, channelId, muted.position)).participants.find((p) => p.userId === a.userId)).toMatchObject({ muted: true });
-    await bClient.next(push(channelId, 'voice.speaking', (f) => f.data.userId === a.userId && f.data.speaking === false), MEDIA_WAIT_MS);
+    await bClient.next(
+      push(channelId, 'voice.speaking', (f) => f.data.userId === a.userId && f.data.speaking === false),
+      MEDIA_WAIT_MS,
+    );
 
     const left = await aClient.request({ op: 'voice.leave' }, (f) => f.op === 'voice.left');
     expect(left).toEqual({ op: 'voice.left', channelId, reason: 'left' });
@@ -101,10 +115,16 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     const textId = await voiceChannel(owner, [], 'text');
     const [ownerClient, strangerClient] = await Promise.all([connect(owner.accessToken), connect(stranger.accessToken)]);
 
-    expect(await strangerClient.request({ op: 'voice.join', channelId: voiceId }, errorFrame)).toMatchObject({ code: problemCodes.notFound.code, topic: `voice:${voiceId}` });
+    expect(await strangerClient.request({ op: 'voice.join', channelId: voiceId }, errorFrame)).toMatchObject({
+      code: problemCodes.notFound.code,
+      topic: `voice:${voiceId}`,
+    });
     expect(await ownerClient.request({ op: 'voice.join', channelId: textId }, errorFrame)).toMatchObject({ code: problemCodes.illegalState.code });
     expect(await ownerClient.request({ op: 'voice.join', channelId: 'not-a-uuid' }, errorFrame)).toMatchObject({ code: problemCodes.validationFailed.code });
-    expect(await ownerClient.request({ op: 'voice.offer', sdp: 'v=0' }, errorFrame)).toMatchObject({ code: problemCodes.illegalState.code, message: 'join a voice channel first' });
+    expect(await ownerClient.request({ op: 'voice.offer', sdp: 'v=0' }, errorFrame)).toMatchObject({
+      code: problemCodes.illegalState.code,
+      message: 'join a voice channel first',
+    });
     expect(await roster(owner.accessToken, voiceId)).toEqual({ channelId: voiceId, userLimit: 50, participants: [] });
 
     await joinVoice(ownerClient, voiceId);
@@ -131,7 +151,10 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     await subscribe(ownerClient, `channel:${channelId}`);
     await joinVoice(memberClient, channelId);
     // Members watching the channel, not in voice themselves, see who is.
-    expect(await ownerClient.next((f) => f.topic === `channel:${channelId}` && f.type === 'VoiceParticipantJoined')).toMatchObject({ data: { userId: member.userId }, position: expect.any(Number) });
+    expect(await ownerClient.next((f) => f.topic === `channel:${channelId}` && f.type === 'VoiceParticipantJoined')).toMatchObject({
+      data: { userId: member.userId },
+      position: expect.any(Number),
+    });
     const refused = await lateClient.request({ op: 'voice.join', channelId }, errorFrame);
     expect(refused).toMatchObject({ code: problemCodes.illegalState.code, message: expect.stringContaining('full') });
   });
@@ -164,8 +187,12 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     expect((await api(member.accessToken).patch(`/channels/${channelId}/voice/participants/${owner.userId}`, { serverMuted: true })).status).toBe(403);
     const muted = await api(owner.accessToken).patch(participant, { serverMuted: true });
     expect(muted.status).toBe(200);
-    expect(await memberClient.next(push(channelId, 'voice.user_updated', (f) => f.data.serverMuted === true))).toMatchObject({ data: { userId: member.userId, by: owner.userId } });
-    expect((await roster(owner.accessToken, channelId, muted.body.position)).participants).toEqual([expect.objectContaining({ userId: member.userId, serverMuted: true })]);
+    expect(await memberClient.next(push(channelId, 'voice.user_updated', (f) => f.data.serverMuted === true))).toMatchObject({
+      data: { userId: member.userId, by: owner.userId },
+    });
+    expect((await roster(owner.accessToken, channelId, muted.body.position)).participants).toEqual([
+      expect.objectContaining({ userId: member.userId, serverMuted: true }),
+    ]);
 
     const disconnected = await api(owner.accessToken).delete(participant);
     expect(disconnected.status).toBe(200);
@@ -200,7 +227,10 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     await joinVoice(returned, channelId);
     ghostClient.socket.terminate();
 
-    const gone = await ownerClient.next(push(channelId, 'voice.user_left', (f) => f.data.userId === ghost.userId), GRACE_MS * 5);
+    const gone = await ownerClient.next(
+      push(channelId, 'voice.user_left', (f) => f.data.userId === ghost.userId),
+      GRACE_MS * 5,
+    );
     expect(gone.data).toMatchObject({ reason: 'timed_out', by: null });
     expect(ids(await roster(owner.accessToken, channelId, gone.position))).toEqual([owner.userId, back.userId]);
     // The session `back` dropped ended (on the same stream, in order) before the ghost's did, and removed no one.
@@ -214,7 +244,13 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
     beforeAll(async () => {
       second = await startTestApp({
         database: t.database,
-        env: { NATS_STREAM: t.config.NATS_STREAM, NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX, VOICE_GRACE_MS: String(GRACE_MS), VOICE_UDP_PORT_MIN: '22200', VOICE_UDP_PORT_MAX: '22399' },
+        env: {
+          NATS_STREAM: t.config.NATS_STREAM,
+          NATS_SUBJECT_PREFIX: t.config.NATS_SUBJECT_PREFIX,
+          VOICE_GRACE_MS: String(GRACE_MS),
+          VOICE_UDP_PORT_MIN: '22200',
+          VOICE_UDP_PORT_MAX: '22399',
+        },
       });
     });
     // Only the app: the database and the stream belong to the first, which drops them.
@@ -231,7 +267,10 @@ describe('voice channels (werift SFU, real WebRTC peers)', () => {
 
       // The second instance's timer and the first instance's sweep (presence: offline everywhere) both end it.
       memberClient.socket.terminate();
-      const gone = await ownerClient.next(push(channelId, 'voice.user_left', (f) => f.data.userId === member.userId), GRACE_MS * 5);
+      const gone = await ownerClient.next(
+        push(channelId, 'voice.user_left', (f) => f.data.userId === member.userId),
+        GRACE_MS * 5,
+      );
       expect(gone.data.reason).toBe('timed_out');
       await waitUntil(() => second.app.get(RealtimeGateway).stats().connections === 0, 5_000, 'the second gateway saw the drop');
       const left = (await t.infrastructure.store.readStream(`voice-${channelId}`)).filter((e) => e.type === 'VoiceParticipantLeft');

@@ -69,7 +69,10 @@ describe('operator CLI (node dist/src/cli/cli.js, PostgreSQL)', { timeout: 120_0
     expect(none.code).toBe(2);
 
     t = await startTestApp({ database });
-    for (const admin of [{ login: first.email, password: first.password }, { login: second.username, password: second.password }]) {
+    for (const admin of [
+      { login: first.email, password: first.password },
+      { login: second.username, password: second.password },
+    ]) {
       const login = await http(t.url, 'POST', '/api/v1/auth/login', admin);
       expect(login.status).toBe(200);
       const me = await http(t.url, 'GET', '/api/v1/auth/me', undefined, bearer(login.body.accessToken));
@@ -82,7 +85,7 @@ describe('operator CLI (node dist/src/cli/cli.js, PostgreSQL)', { timeout: 120_0
     ]);
   });
 
-  it("replays a stream and $all as JSON lines, from a revision or position", async () => {
+  it('replays a stream and $all as JSON lines, from a revision or position', async () => {
     const { id: userId } = await database.db.selectFrom('users').select('id').where('email', '=', first.email).executeTakeFirstOrThrow();
     const stream = `user-${userId}`;
     const replay = await cli(['replay', stream]);

@@ -30,13 +30,18 @@ describe('CommandRunner.runMany (PostgreSQL)', () => {
   const deposit = (runner: CommandRunner, id: string, amount: number, ctx: CommandContext = context()) =>
     runner.run(accountDecider, { id, stream: accountStream(id) }, { type: 'Deposit', data: { amount } }, ctx);
   const eventsOf = (id: string) => store.readStream(accountStream(id));
-  const balanceOf = (events: readonly RecordedEvent[]) => fold(accountDecider, events.map(({ type, data }) => ({ type, data }) as AccountEvent)).balance;
+  const balanceOf = (events: readonly RecordedEvent[]) =>
+    fold(
+      accountDecider,
+      events.map(({ type, data }) => ({ type, data }) as AccountEvent),
+    ).balance;
   /** The real store, with another process appending to `stream` just before this runner's next appendMany, `times` times. */
   const interfered = (stream: string, times: number): EventStore => {
     let left = times;
     return Object.assign(Object.create(store) as EventStore, {
       appendMany: async (...args: Parameters<EventStore['appendMany']>) => {
-        if (left-- > 0) await store.append(stream, [{ id: randomUUID(), type: 'Deposited', data: { amount: 1 }, metadata: { ...context(), schemaVersion: 1 } }], 'any');
+        if (left-- > 0)
+          await store.append(stream, [{ id: randomUUID(), type: 'Deposited', data: { amount: 1 }, metadata: { ...context(), schemaVersion: 1 } }], 'any');
         return store.appendMany(...args);
       },
     });
@@ -98,10 +103,11 @@ describe('CommandRunner.runMany (PostgreSQL)', () => {
     });
     // Counts the appends another process won first, to show the interleavings do race.
     let conflicts = 0;
-    const counted = (append: () => Promise<unknown>) => append().catch((error: unknown) => {
-      if (error instanceof WrongExpectedRevisionError) conflicts++;
-      throw error;
-    });
+    const counted = (append: () => Promise<unknown>) =>
+      append().catch((error: unknown) => {
+        if (error instanceof WrongExpectedRevisionError) conflicts++;
+        throw error;
+      });
     const counting = Object.assign(Object.create(store) as EventStore, {
       append: (...args: Parameters<EventStore['append']>) => counted(() => store.append(...args)),
       appendMany: (...args: Parameters<EventStore['appendMany']>) => counted(() => store.appendMany(...args)),

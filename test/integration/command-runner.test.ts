@@ -21,7 +21,12 @@ describe('CommandRunner (PostgreSQL)', () => {
   const create = (runner: CommandRunner, noteId: string, context = newCommandContext({ actorId: 'user-1' })) =>
     runner.run(noteDecider, { id: noteId, stream: `note-${noteId}` }, { type: 'CreateNote', data: { noteId, title: 't', at: at() } }, context);
   const rename = (runner: CommandRunner, noteId: string, title: string) =>
-    runner.run(noteDecider, { id: noteId, stream: `note-${noteId}` }, { type: 'RenameNote', data: { noteId, title, at: at() } }, newCommandContext({ actorId: 'user-1' }));
+    runner.run(
+      noteDecider,
+      { id: noteId, stream: `note-${noteId}` },
+      { type: 'RenameNote', data: { noteId, title, at: at() } },
+      newCommandContext({ actorId: 'user-1' }),
+    );
 
   it('lands every command when two processes race on one stream, retrying on conflicts', async () => {
     // Two runners stand for two API processes: they do not share their in-process lanes.
@@ -53,7 +58,8 @@ describe('CommandRunner (PostgreSQL)', () => {
     const outcomes = await Promise.allSettled(impatient.map((runner, i) => rename(runner, noteId, `t${i}`)));
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(refused.length).toBeGreaterThan(0);
-    for (const { reason } of refused) expect(reason).toMatchObject({ kind: 'conflict', rule: 'ConcurrentChangesExhaustedRetries' } satisfies Partial<DomainError>);
+    for (const { reason } of refused)
+      expect(reason).toMatchObject({ kind: 'conflict', rule: 'ConcurrentChangesExhaustedRetries' } satisfies Partial<DomainError>);
     const landed = outcomes.length - refused.length;
     expect(await store.readStream(`note-${noteId}`)).toHaveLength(1 + landed);
   });

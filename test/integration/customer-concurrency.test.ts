@@ -22,17 +22,32 @@ describe('customer If-Match across processes (PostgreSQL)', () => {
 
   const at = new Date().toISOString();
   const run = (runner: CommandRunner, command: CustomerCommand) =>
-    runner.run(customerDecider, { id: command.data.customerId, stream: customerStream(command.data.customerId) }, command, newCommandContext({ actorId: 'agent' }));
+    runner.run(
+      customerDecider,
+      { id: command.data.customerId, stream: customerStream(command.data.customerId) },
+      command,
+      newCommandContext({ actorId: 'agent' }),
+    );
 
   it('lets exactly one of many writers expecting the same revision win', async () => {
     const customerId = randomUUID();
     const runners = Array.from({ length: 8 }, () => new CommandRunner(store, { COMMAND_MAX_RETRIES: 20 }));
-    await run(runners[0]!, { type: 'CreateCustomer', data: { customerId, fields: { name: 'Ada', email: null, phone: null, company: null, address: null, status: 'active', tags: [], ownerId: null }, by: 'agent', at } });
+    await run(runners[0]!, {
+      type: 'CreateCustomer',
+      data: {
+        customerId,
+        fields: { name: 'Ada', email: null, phone: null, company: null, address: null, status: 'active', tags: [], ownerId: null },
+        by: 'agent',
+        at,
+      },
+    });
     // Every runner folds the stream at revision 0 first, so each decides on a state that is about to go stale.
     for (const runner of runners) await runner.current(customerDecider, customerStream(customerId));
 
     const outcomes = await Promise.allSettled(
-      runners.map((runner, i) => run(runner, { type: 'UpdateCustomer', data: { customerId, changes: { name: `Writer ${i}` }, expectedRevision: 0, by: 'agent', at } })),
+      runners.map((runner, i) =>
+        run(runner, { type: 'UpdateCustomer', data: { customerId, changes: { name: `Writer ${i}` }, expectedRevision: 0, by: 'agent', at } }),
+      ),
     );
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');

@@ -54,7 +54,13 @@ describe('two deployments on one NATS', () => {
   it("hear only their own presence and typing signals: a user online on one is offline for the other's gateways", async () => {
     const changes: Record<'a' | 'b', string[]> = { a: [], b: [] };
     const tracker = (t: TestApp, key: 'a' | 'b') =>
-      new PresenceTracker({ nats: nc, subjectPrefix: t.config.NATS_SUBJECT_PREFIX, heartbeatMs: 200, log, onChange: (userId, status) => changes[key].push(`${userId}:${status}`) });
+      new PresenceTracker({
+        nats: nc,
+        subjectPrefix: t.config.NATS_SUBJECT_PREFIX,
+        heartbeatMs: 200,
+        log,
+        onChange: (userId, status) => changes[key].push(`${userId}:${status}`),
+      });
     const [ofA, ofB] = [tracker(a, 'a'), tracker(b, 'b')];
     const signals: Record<'a' | 'b', Signal[]> = { a: [], b: [] };
     const signalBus = (t: TestApp, instance: string, into?: Signal[]) =>

@@ -39,7 +39,14 @@ describe('first admin at start-up', () => {
     expect(emailOfUser.lines.join('')).toContain('ADMIN_EMAIL belongs to an account that is not an admin');
 
     const usernameTaken = capturedLogger();
-    apps.push(await startTestApp({ database, nats: false, env: { ADMIN_EMAIL: 'fresh@example.com', ADMIN_USERNAME: 'taken-name', ADMIN_PASSWORD: 'first-admin-password' }, log: usernameTaken.log }));
+    apps.push(
+      await startTestApp({
+        database,
+        nats: false,
+        env: { ADMIN_EMAIL: 'fresh@example.com', ADMIN_USERNAME: 'taken-name', ADMIN_PASSWORD: 'first-admin-password' },
+        log: usernameTaken.log,
+      }),
+    );
     expect(usernameTaken.lines.join('')).toContain('ADMIN_USERNAME belongs to another account');
 
     const users = await database.db.selectFrom('users').select(['email', 'role']).execute();

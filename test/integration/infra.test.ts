@@ -61,7 +61,7 @@ describe('infra/docker-compose.yml', () => {
     }
   });
 
-  it("gives the app an environment its configuration accepts, pointing at the other services", () => {
+  it('gives the app an environment its configuration accepts, pointing at the other services', () => {
     const app = services.app!;
     expect(existsSync(join(INFRA, app.build!.context, app.build!.dockerfile))).toBe(true);
     expect(resolve(INFRA, app.build!.context)).toBe(ROOT);

@@ -5,7 +5,13 @@
  * leaves, and refuse negotiation out of turn. Each test runs a few seconds of audio.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NegotiationError, type MediaServer, type MediaServerConfig, type MediaServerListener, type MediaSession } from '../../src/adapters/media/media-server.port';
+import {
+  NegotiationError,
+  type MediaServer,
+  type MediaServerConfig,
+  type MediaServerListener,
+  type MediaSession,
+} from '../../src/adapters/media/media-server.port';
 import { createVoicePeer, type ToneOptions, type VoicePeer } from '../support/voice-peer';
 import { waitUntil } from '../support/poll';
 
@@ -30,7 +36,10 @@ export function mediaServerContract(name: string, open: OpenMediaServer, portRan
 
     const start = async (maxForwardedSpeakers = 3) => {
       speaking = [];
-      server = await open({ iceAddresses: ['127.0.0.1'], bindAddress: '127.0.0.1', portRange, maxForwardedSpeakers }, { speaking: (roomId, participantId, on) => speaking.push({ roomId, participantId, speaking: on }) });
+      server = await open(
+        { iceAddresses: ['127.0.0.1'], bindAddress: '127.0.0.1', portRange, maxForwardedSpeakers },
+        { speaking: (roomId, participantId, on) => speaking.push({ roomId, participantId, speaking: on }) },
+      );
       return server;
     };
 

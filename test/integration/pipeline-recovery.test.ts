@@ -50,9 +50,16 @@ describe('pipeline recovery (PostgreSQL + NATS JetStream)', () => {
         noteIds.map(async (noteId, i) => {
           const history = await store.readStream(`note-${noteId}`);
           const at = new Date().toISOString();
-          const event = history.length === 0 ? { type: 'NoteCreated', data: { noteId, title: `n${i}`, at } } : { type: 'NoteRenamed', data: { noteId, title: `n${i}-r${round}`, at } };
+          const event =
+            history.length === 0
+              ? { type: 'NoteCreated', data: { noteId, title: `n${i}`, at } }
+              : { type: 'NoteRenamed', data: { noteId, title: `n${i}-r${round}`, at } };
           const commandId = randomUUID();
-          await store.append(`note-${noteId}`, [{ id: randomUUID(), ...event, metadata: { actorId: null, commandId, correlationId: commandId, causationId: commandId, schemaVersion: 1 } }], history.length === 0 ? 'no_stream' : history.length - 1);
+          await store.append(
+            `note-${noteId}`,
+            [{ id: randomUUID(), ...event, metadata: { actorId: null, commandId, correlationId: commandId, causationId: commandId, schemaVersion: 1 } }],
+            history.length === 0 ? 'no_stream' : history.length - 1,
+          );
         }),
       );
     }
@@ -74,7 +81,10 @@ describe('pipeline recovery (PostgreSQL + NATS JetStream)', () => {
   const sorted = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
   /** Every append awaited so far has committed; headPosition() may still hide some behind the xmin horizon. */
   const lastCommitted = async () => Number((await sql<{ max: number }>`SELECT max(position) AS max FROM events`.execute(database.db)).rows[0]?.max ?? 0);
-  const checkpoint = async () => Number((await database.db.selectFrom('projection_checkpoints').select('position').where('name', '=', notesProjection.name).executeTakeFirst())?.position ?? 0);
+  const checkpoint = async () =>
+    Number(
+      (await database.db.selectFrom('projection_checkpoints').select('position').where('name', '=', notesProjection.name).executeTakeFirst())?.position ?? 0,
+    );
 
   beforeAll(async () => {
     database = await freshDatabase();

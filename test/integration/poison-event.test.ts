@@ -102,7 +102,17 @@ describe('a poison event in the running app (PostgreSQL + NATS JetStream)', () =
         lastError: { message: expect.stringContaining('poison-1'), at: expect.any(String) },
         parked: {
           count: 1,
-          latest: [{ position: poison!.position, eventId: poisonEvent!.id, stream: `note-${poison!.id}`, type: 'NoteCreated', attempts: 4, error: expect.stringContaining('poison-1'), parkedAt: expect.any(String) }],
+          latest: [
+            {
+              position: poison!.position,
+              eventId: poisonEvent!.id,
+              stream: `note-${poison!.id}`,
+              type: 'NoteCreated',
+              attempts: 4,
+              error: expect.stringContaining('poison-1'),
+              parkedAt: expect.any(String),
+            },
+          ],
         },
       });
       // JetStream holds nothing back: the poison message was acknowledged with the checkpoint.
@@ -120,7 +130,11 @@ describe('a poison event in the running app (PostgreSQL + NATS JetStream)', () =
     expect(allNotes.map((n) => n.title)).toEqual(['a', 'b', 'c', 'd', 'poison-1']);
 
     await createNote('e');
-    await waitUntil(async () => (await titlesIn('test_fragile_notes')).includes('e') && (await titlesIn('test_fragile_batch_notes')).includes('e'), 10_000, 'later notes applied');
+    await waitUntil(
+      async () => (await titlesIn('test_fragile_notes')).includes('e') && (await titlesIn('test_fragile_batch_notes')).includes('e'),
+      10_000,
+      'later notes applied',
+    );
   });
 
   it('parks the event again when the projection is rebuilt, once', async () => {
@@ -146,7 +160,10 @@ describe('the projector on a failing handler (PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase(4);
-    await migrateToLatest(database.db, migrationsFor({ sqlEventStore: true, projections: [...allProjections, fragileNotesProjection, fragileBatchNotesProjection] }));
+    await migrateToLatest(
+      database.db,
+      migrationsFor({ sqlEventStore: true, projections: [...allProjections, fragileNotesProjection, fragileBatchNotesProjection] }),
+    );
   });
   afterAll(async () => database?.drop());
 
@@ -187,10 +204,22 @@ describe('the projector on a failing handler (PostgreSQL)', () => {
       { title: 'four', position: 50 },
     ]);
     expect(await parkedIn(fragileBatchNotesProjection.name)).toEqual([
-      expect.objectContaining({ position: 30, event_id: fed[2]!.event.id, stream: fed[2]!.event.stream, event_type: 'NoteCreated', attempts: 3, error: expect.stringContaining('poison-x') }),
+      expect.objectContaining({
+        position: 30,
+        event_id: fed[2]!.event.id,
+        stream: fed[2]!.event.stream,
+        event_type: 'NoteCreated',
+        attempts: 3,
+        error: expect.stringContaining('poison-x'),
+      }),
     ]);
     expect(parked).toEqual([30]);
-    expect(await checkpointOf(fragileBatchNotesProjection.name)).toMatchObject({ position: 50, status: 'live', failing_since: null, last_error: expect.stringContaining('poison-x') });
+    expect(await checkpointOf(fragileBatchNotesProjection.name)).toMatchObject({
+      position: 50,
+      status: 'live',
+      failing_since: null,
+      last_error: expect.stringContaining('poison-x'),
+    });
   });
 
   it('never parks an event for a transient error: the batch fails whole and the checkpoint stays', async () => {

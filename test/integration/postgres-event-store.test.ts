@@ -37,7 +37,11 @@ describe('PostgreSQL event store', () => {
     await client.connect();
     try {
       await client.query('BEGIN');
-      const first = await client.query('SELECT * FROM sb_append($1, $2, $3::jsonb)', [`contract-${randomUUID()}`, 'no_stream', JSON.stringify([anEvent(), anEvent()])]);
+      const first = await client.query('SELECT * FROM sb_append($1, $2, $3::jsonb)', [
+        `contract-${randomUUID()}`,
+        'no_stream',
+        JSON.stringify([anEvent(), anEvent()]),
+      ]);
       const second = await client.query('SELECT * FROM sb_append($1, $2, $3::jsonb)', [`contract-${randomUUID()}`, 'no_stream', JSON.stringify([anEvent()])]);
       await client.query('COMMIT');
       const positions = [...first.rows, ...second.rows].map((row: { position: number }) => Number(row.position));

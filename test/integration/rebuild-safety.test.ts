@@ -57,7 +57,14 @@ function rebuildSafetySuite(kind: 'PostgreSQL' | 'embedded PGlite', open: () => 
         const commandId = randomUUID();
         await store.append(
           `note-${noteId}`,
-          [{ id: randomUUID(), type: 'NoteCreated', data: { noteId, title, at: new Date().toISOString() }, metadata: { actorId: null, commandId, correlationId: commandId, causationId: commandId, schemaVersion: 1 } }],
+          [
+            {
+              id: randomUUID(),
+              type: 'NoteCreated',
+              data: { noteId, title, at: new Date().toISOString() },
+              metadata: { actorId: null, commandId, correlationId: commandId, causationId: commandId, schemaVersion: 1 },
+            },
+          ],
           'no_stream',
         );
         titles.set(noteId, title);
@@ -68,7 +75,8 @@ function rebuildSafetySuite(kind: 'PostgreSQL' | 'embedded PGlite', open: () => 
     const expectedRows = () => [...titles].map(([id, title]) => ({ id, title })).sort((a, b) => a.id.localeCompare(b.id));
     const checkpointRow = () => database.db.selectFrom('projection_checkpoints').selectAll().where('name', '=', notesProjection.name).executeTakeFirstOrThrow();
     const head = async () => Number((await sql<{ max: number }>`SELECT max(position) AS max FROM events`.execute(database.db)).rows[0]!.max);
-    const setStatus = (status: 'live' | 'rebuilding') => database.db.updateTable('projection_checkpoints').set({ status }).where('name', '=', notesProjection.name).execute();
+    const setStatus = (status: 'live' | 'rebuilding') =>
+      database.db.updateTable('projection_checkpoints').set({ status }).where('name', '=', notesProjection.name).execute();
     /** A rebuild held right after it claimed the projection (its tables emptied). */
     async function claimedRebuild() {
       const gate = new Gate();

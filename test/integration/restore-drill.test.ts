@@ -30,7 +30,8 @@ async function snapshot(db: ReadModelDb): Promise<Record<string, string[]>> {
   return tables;
 }
 
-const tableExists = async (db: ReadModelDb, table: string) => (await sql<{ found: string | null }>`SELECT to_regclass(${table})::text AS found`.execute(db)).rows[0]!.found !== null;
+const tableExists = async (db: ReadModelDb, table: string) =>
+  (await sql<{ found: string | null }>`SELECT to_regclass(${table})::text AS found`.execute(db)).rows[0]!.found !== null;
 const logHead = async (db: ReadModelDb) => Number((await sql<{ max: number }>`SELECT max(position) AS max FROM events`.execute(db)).rows[0]!.max);
 
 describe('restore drill: drop every read model, rebuild from the log, compare (PostgreSQL)', { timeout: 120_000 }, () => {
@@ -48,7 +49,10 @@ describe('restore drill: drop every read model, rebuild from the log, compare (P
   });
 
   async function populate(): Promise<void> {
-    const admin = (await http(t.url, 'POST', '/api/v1/auth/login', { login: ADMIN.email, password: ADMIN.password })).body as { accessToken: string; userId: string };
+    const admin = (await http(t.url, 'POST', '/api/v1/auth/login', { login: ADMIN.email, password: ADMIN.password })).body as {
+      accessToken: string;
+      userId: string;
+    };
     const [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
     const as = (token: string) => (method: string, path: string, body?: unknown) => http(t.url, method, `/api/v1${path}`, body, bearer(token));
     const [a, b, root] = [as(alice.accessToken), as(bob.accessToken), as(admin.accessToken)];
@@ -110,7 +114,8 @@ describe('restore drill: drop every read model, rebuild from the log, compare (P
     // 1. Every projection live and caught up; note what the read models hold.
     await everyProjectionLiveAtTheHead();
     const before = await snapshot(db);
-    for (const table of ['users', 'tickets', 'ticket_messages', 'ticket_reads', 'channels', 'channel_members', 'chat_messages']) expect(before[table]?.length, table).toBeGreaterThan(0);
+    for (const table of ['users', 'tickets', 'ticket_messages', 'ticket_reads', 'channels', 'channel_members', 'chat_messages'])
+      expect(before[table]?.length, table).toBeGreaterThan(0);
     // 2. Stop the app.
     await t.app.close();
     stopped = true;

@@ -43,7 +43,16 @@ async function startLoggingInto(stdout: number): Promise<{ child: ChildProcess; 
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !['DATABASE_URL', 'NATS_URL', 'EVENTSTORE_URL', 'NODE_ENV'].includes(key)));
   const child = spawn(process.execPath, [main], {
     cwd: dir,
-    env: { ...env, DATA_DIR: join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', REALTIME_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'debug', SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+    env: {
+      ...env,
+      DATA_DIR: join(dir, 'data'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REALTIME_PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    },
     stdio: ['ignore', stdout, 'inherit'],
   });
   children.push(child);
@@ -51,7 +60,13 @@ async function startLoggingInto(stdout: number): Promise<{ child: ChildProcess; 
   const started = Date.now();
   while (Date.now() - started < 60_000) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before it was ready`);
-    if (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false)) return { child, url };
+    if (
+      await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return { child, url };
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('/health/ready did not answer 200 within 60 s');
@@ -61,7 +76,12 @@ async function startLoggingInto(stdout: number): Promise<{ child: ChildProcess; 
 async function flood(url: string): Promise<void> {
   const body = JSON.stringify({ login: 'x'.repeat(100_000), password: 'not-the-password' });
   for (let i = 0; i < 8; i++) {
-    await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(2_000),
+    }).catch(() => undefined);
   }
 }
 

@@ -49,14 +49,18 @@ describe('standalone realtime gateway (built, PostgreSQL + NATS)', () => {
     });
     gateway.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     gateway.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => null))?.ok === true, 30_000, `the gateway on port ${port} (output: ${output})`);
+    await waitUntil(
+      async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => null))?.ok === true,
+      30_000,
+      `the gateway on port ${port} (output: ${output})`,
+    );
   }, 120_000);
   afterAll(async () => {
     if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL');
     await t?.close();
   });
 
-  it('takes a socket with an app token, pushes the app process\'s changes to it, serves its metrics on its own port, and stops cleanly on SIGTERM', async () => {
+  it("takes a socket with an app token, pushes the app process's changes to it, serves its metrics on its own port, and stops cleanly on SIGTERM", async () => {
     const user = await registerUser(t.url);
     const client = await connectRealtime(port, user.accessToken);
     // A change committed through the app process reaches this other process's socket over NATS, with its position.
@@ -64,7 +68,13 @@ describe('standalone realtime gateway (built, PostgreSQL + NATS)', () => {
     expect(ticket.status).toBe(201);
     const topic = `ticket:${ticket.body.id as string}`;
     await subscribe(client, topic, { minPosition: ticket.body.position });
-    const reply = await http(t.url, 'POST', `/api/v1/tickets/${ticket.body.id as string}/messages`, { content: 'pushed from the other process' }, bearer(user.accessToken));
+    const reply = await http(
+      t.url,
+      'POST',
+      `/api/v1/tickets/${ticket.body.id as string}/messages`,
+      { content: 'pushed from the other process' },
+      bearer(user.accessToken),
+    );
     expect(await client.next((f) => f.topic === topic && f.type === 'TicketMessagePosted')).toMatchObject({ position: reply.body.position });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);

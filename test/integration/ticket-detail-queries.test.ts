@@ -25,7 +25,9 @@ describe('ticket detail query count', () => {
     let position = opened.body.position as number;
     for (let i = 1; i < messages; i += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, messages - i) }, (_, k) => http(t.url, 'POST', `/api/v1/tickets/${opened.body.id}/messages`, { content: `message ${i + k}` }, bearer(user.accessToken))),
+        Array.from({ length: Math.min(50, messages - i) }, (_, k) =>
+          http(t.url, 'POST', `/api/v1/tickets/${opened.body.id}/messages`, { content: `message ${i + k}` }, bearer(user.accessToken)),
+        ),
       );
       position = Math.max(position, ...batch.map((b) => b.body.position as number));
     }

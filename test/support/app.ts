@@ -23,14 +23,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: {
-  modules?: Type[];
-  projections?: Projection[];
-  env?: Record<string, string>;
-  nats?: boolean;
-  database?: TestDatabase;
-  log?: Logger;
-} = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    modules?: Type[];
+    projections?: Projection[];
+    env?: Record<string, string>;
+    nats?: boolean;
+    database?: TestDatabase;
+    log?: Logger;
+  } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await freshDatabase());
   const config = loadConfig({
     DATABASE_URL: database.url,

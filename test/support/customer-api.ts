@@ -5,8 +5,17 @@ import { bearer, http, registerUser, TestApp } from './app';
 export type Api = ReturnType<typeof apiOf>;
 
 export function apiOf(t: Pick<TestApp, 'url'>, token: string) {
-  const call = (method: string) => (path: string, body?: unknown, headers: Record<string, string> = {}) => http(t.url, method, `/api/v1${path}`, body, { ...bearer(token), ...headers });
-  return { get: (path: string, headers: Record<string, string> = {}) => call('GET')(path, undefined, headers), post: call('POST'), put: call('PUT'), patch: call('PATCH'), delete: call('DELETE') };
+  const call =
+    (method: string) =>
+    (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      http(t.url, method, `/api/v1${path}`, body, { ...bearer(token), ...headers });
+  return {
+    get: (path: string, headers: Record<string, string> = {}) => call('GET')(path, undefined, headers),
+    post: call('POST'),
+    put: call('PUT'),
+    patch: call('PATCH'),
+    delete: call('DELETE'),
+  };
 }
 
 export async function loginAdmin(t: Pick<TestApp, 'url'>, admin: { email: string; password: string }) {
@@ -45,7 +54,11 @@ export interface Guarded {
  */
 export async function checkEachPermission(adminApi: Api, role: string, subject: Api, all: readonly string[], routes: readonly Guarded[]) {
   for (const route of routes) {
-    await setRolePermissions(adminApi, role, all.filter((p) => p !== route.permission));
+    await setRolePermissions(
+      adminApi,
+      role,
+      all.filter((p) => p !== route.permission),
+    );
     const refused = await route.call(subject);
     expect(refused.status, `${route.route} without ${route.permission}`).toBe(403);
     expect(refused.body).toMatchObject({ code: 1003, detail: expect.stringContaining(route.permission) });

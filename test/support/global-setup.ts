@@ -43,7 +43,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   return async () => {
     await admin(async (client) => {
-      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [`sb_test_${run}_%`, template]);
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [
+        `sb_test_${run}_%`,
+        template,
+      ]);
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     });
   };

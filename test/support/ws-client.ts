@@ -33,7 +33,11 @@ export function realtimeUrl(port: number, token?: string): string {
   return `ws://127.0.0.1:${port}/realtime${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
 }
 
-export async function connectRealtime(port: number, token: string, options: { via?: 'query' | 'protocol'; protocols?: string[] } = {}): Promise<RealtimeClient> {
+export async function connectRealtime(
+  port: number,
+  token: string,
+  options: { via?: 'query' | 'protocol'; protocols?: string[] } = {},
+): Promise<RealtimeClient> {
   const viaProtocol = options.via === 'protocol';
   const socket = new WebSocket(realtimeUrl(port, viaProtocol ? undefined : token), viaProtocol ? [...(options.protocols ?? []), token] : options.protocols);
   const frames: Frame[] = [];

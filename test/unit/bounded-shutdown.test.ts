@@ -48,7 +48,12 @@ describe('shutdown on a signal', () => {
   it('exits 1 at the grace when closing never finishes', async () => {
     const exits: number[] = [];
     const started = Date.now();
-    shutdownOnSignal(() => new Promise(() => undefined), createLogger({ LOG_LEVEL: 'silent' }), 200, (code) => exits.push(code));
+    shutdownOnSignal(
+      () => new Promise(() => undefined),
+      createLogger({ LOG_LEVEL: 'silent' }),
+      200,
+      (code) => exits.push(code),
+    );
     process.emit('SIGTERM', 'SIGTERM');
     await waitUntil(() => exits.length > 0, 2_000, 'an exit');
     expect(exits).toEqual([1]);
@@ -57,7 +62,12 @@ describe('shutdown on a signal', () => {
 
   it('exits 0 once closed, and 1 at a second signal', async () => {
     const exits: number[] = [];
-    shutdownOnSignal(() => Promise.resolve(), createLogger({ LOG_LEVEL: 'silent' }), 5_000, (code) => exits.push(code));
+    shutdownOnSignal(
+      () => Promise.resolve(),
+      createLogger({ LOG_LEVEL: 'silent' }),
+      5_000,
+      (code) => exits.push(code),
+    );
     process.emit('SIGTERM', 'SIGTERM');
     await waitUntil(() => exits.length > 0, 2_000, 'an exit');
     expect(exits).toEqual([0]);

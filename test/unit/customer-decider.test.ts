@@ -7,7 +7,16 @@ const spec = deciderSpec(customerDecider);
 const at = '2026-11-21T10:00:00.000Z';
 const by = 'agent';
 const customerId = 'c-1';
-const fields: CustomerFields = { name: 'Ada Lovelace', email: 'ada@example.com', phone: null, company: 'Analytical Engines', address: { city: 'London' }, status: 'active', tags: ['vip'], ownerId: null };
+const fields: CustomerFields = {
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  phone: null,
+  company: 'Analytical Engines',
+  address: { city: 'London' },
+  status: 'active',
+  tags: ['vip'],
+  ownerId: null,
+};
 const created: CustomerEvent[] = [{ type: 'CustomerCreated', data: { customerId, ...fields, by, at } }];
 const update = (data: { changes?: Partial<CustomerFields>; addTags?: string[]; removeTags?: string[]; expectedRevision?: number }) =>
   ({ type: 'UpdateCustomer', data: { customerId, changes: {}, ...data, by, at } }) as const;
@@ -18,7 +27,8 @@ describe('customer decider', () => {
       .given([])
       .when({ type: 'CreateCustomer', data: { customerId, fields: { ...fields, tags: ['vip', 'vip'] }, by, at } })
       .then(created));
-  it('creates a customer once', () => spec.given(created).when({ type: 'CreateCustomer', data: { customerId, fields, by, at } }).thenFails('CustomerIsCreatedOnce'));
+  it('creates a customer once', () =>
+    spec.given(created).when({ type: 'CreateCustomer', data: { customerId, fields, by, at } }).thenFails('CustomerIsCreatedOnce'));
   it('refuses more than 50 tags', () =>
     spec
       .given([])
@@ -35,13 +45,27 @@ describe('customer decider', () => {
         { type: 'CustomerOwnerChanged', data: { customerId, from: null, to: 'owner-1', by, at } },
         { type: 'CustomerTagsChanged', data: { customerId, added: ['new'], removed: [], by, at } },
       ]));
-  it('records nothing when an update changes nothing', () => spec.given(created).when(update({ changes: fields, addTags: ['vip'] })).then([]));
+  it('records nothing when an update changes nothing', () =>
+    spec
+      .given(created)
+      .when(update({ changes: fields, addTags: ['vip'] }))
+      .then([]));
   it('adds and removes tags, leaving the others', () =>
-    spec.given(created).when(update({ addTags: ['late'], removeTags: ['vip'] })).then([{ type: 'CustomerTagsChanged', data: { customerId, added: ['late'], removed: ['vip'], by, at } }]));
-  it('compares addresses by value', () => spec.given(created).when(update({ changes: { address: { city: 'London' } } })).then([]));
+    spec
+      .given(created)
+      .when(update({ addTags: ['late'], removeTags: ['vip'] }))
+      .then([{ type: 'CustomerTagsChanged', data: { customerId, added: ['late'], removed: ['vip'], by, at } }]));
+  it('compares addresses by value', () =>
+    spec
+      .given(created)
+      .when(update({ changes: { address: { city: 'London' } } }))
+      .then([]));
 
   it('applies a change made against the current revision', () =>
-    spec.given(created).when(update({ changes: { name: 'Ada King' }, expectedRevision: 0 })).then([{ type: 'CustomerProfileChanged', data: { customerId, changes: { name: 'Ada King' }, by, at } }]));
+    spec
+      .given(created)
+      .when(update({ changes: { name: 'Ada King' }, expectedRevision: 0 }))
+      .then([{ type: 'CustomerProfileChanged', data: { customerId, changes: { name: 'Ada King' }, by, at } }]));
   it('refuses a change made against an older revision', () =>
     spec
       .given([...created, { type: 'CustomerStatusChanged', data: { customerId, from: 'active', to: 'inactive', by, at } }])
@@ -54,12 +78,22 @@ describe('customer decider', () => {
       .thenFails('ChangesApplyToTheRevisionRead'));
 
   it('deletes softly: the customer then takes no command', () => {
-    spec.given(created).when({ type: 'DeleteCustomer', data: { customerId, by, at } }).then([{ type: 'CustomerDeleted', data: { customerId, by, at } }]);
+    spec
+      .given(created)
+      .when({ type: 'DeleteCustomer', data: { customerId, by, at } })
+      .then([{ type: 'CustomerDeleted', data: { customerId, by, at } }]);
     const deleted: CustomerEvent[] = [...created, { type: 'CustomerDeleted', data: { customerId, by, at } }];
-    spec.given(deleted).when(update({ changes: { name: 'x' } })).thenFails('CustomersExistUntilDeleted');
+    spec
+      .given(deleted)
+      .when(update({ changes: { name: 'x' } }))
+      .thenFails('CustomersExistUntilDeleted');
     spec.given(deleted).when({ type: 'DeleteCustomer', data: { customerId, by, at } }).thenFails('CustomersExistUntilDeleted');
   });
-  it('knows no customer before it is created', () => spec.given([]).when(update({ changes: { name: 'x' } })).thenFails('CustomersExistUntilDeleted'));
+  it('knows no customer before it is created', () =>
+    spec
+      .given([])
+      .when(update({ changes: { name: 'x' } }))
+      .thenFails('CustomersExistUntilDeleted'));
 
   it('folds the revision and the fields from the events', () => {
     const state = fold(customerDecider, [

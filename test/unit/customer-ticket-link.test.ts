@@ -15,14 +15,32 @@ const opened = (customerId?: string): TicketEvent[] => [
 
 describe('ticket ↔ customer link', () => {
   it('opens a ticket naming its customer', () =>
-    spec.given([]).when({ type: 'OpenTicket', data: { ticketId, messageId: 'm1', title: 'Invoice', message: 'Called', priority: 'normal', customerId: 'c-1', actor: staff, at } }).then(opened('c-1')));
+    spec
+      .given([])
+      .when({
+        type: 'OpenTicket',
+        data: { ticketId, messageId: 'm1', title: 'Invoice', message: 'Called', priority: 'normal', customerId: 'c-1', actor: staff, at },
+      })
+      .then(opened('c-1')));
   it('links, relinks and unlinks, and records nothing when the link stays', () => {
-    spec.given(opened()).when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: staff, at } }).then([{ type: 'TicketCustomerLinked', data: { ticketId, customerId: 'c-1', by: staff.id, at } }]);
-    spec.given(opened('c-1')).when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: staff, at } }).then([]);
-    spec.given(opened('c-1')).when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: null, actor: staff, at } }).then([{ type: 'TicketCustomerLinked', data: { ticketId, customerId: null, by: staff.id, at } }]);
+    spec
+      .given(opened())
+      .when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: staff, at } })
+      .then([{ type: 'TicketCustomerLinked', data: { ticketId, customerId: 'c-1', by: staff.id, at } }]);
+    spec
+      .given(opened('c-1'))
+      .when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: staff, at } })
+      .then([]);
+    spec
+      .given(opened('c-1'))
+      .when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: null, actor: staff, at } })
+      .then([{ type: 'TicketCustomerLinked', data: { ticketId, customerId: null, by: staff.id, at } }]);
   });
   it('lets only staff link a ticket', () => {
     const ownTicket: TicketEvent[] = [{ type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Mine', priority: 'normal', at } }];
-    spec.given(ownTicket).when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: owner, at } }).thenFails('OnlyStaffLinkTicketsToCustomers');
+    spec
+      .given(ownTicket)
+      .when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: owner, at } })
+      .thenFails('OnlyStaffLinkTicketsToCustomers');
   });
 });

@@ -22,13 +22,27 @@ describe('FoldedStreams', () => {
     expect(cache.get('a', {})).toBeUndefined();
   });
 
-  it('folds on an append and adds the command to the stream\'s one idempotency record, without copying it', () => {
-    const counter = { initialState: () => 0, evolve: (total: number, event: { type: string; data: { by: number } }) => total + event.data.by, decide: () => [] };
+  it("folds on an append and adds the command to the stream's one idempotency record, without copying it", () => {
+    const counter = {
+      initialState: () => 0,
+      evolve: (total: number, event: { type: string; data: { by: number } }) => total + event.data.by,
+      decide: () => [],
+    };
     const cache = new FoldedStreams(10);
     const before = { revision: 0, position: 7, state: 1, commands: new Map([['first', { revision: 0, position: 7 }]]) };
     cache.set('a', counter, before);
 
-    const after = cache.appended('a', counter, before, [{ type: 'Added', data: { by: 2 } }, { type: 'Added', data: { by: 3 } }], 'second', { revision: 2, position: 12 });
+    const after = cache.appended(
+      'a',
+      counter,
+      before,
+      [
+        { type: 'Added', data: { by: 2 } },
+        { type: 'Added', data: { by: 3 } },
+      ],
+      'second',
+      { revision: 2, position: 12 },
+    );
 
     expect(cache.get('a', counter)).toBe(after);
     expect(after).toMatchObject({ revision: 2, position: 12, state: 6 });

@@ -20,7 +20,18 @@ describe('ICE policy', () => {
 
   it('never checks loopback, link-local (the metadata service), unspecified or multicast addresses, nor hostnames', () => {
     const policy = publicPolicy(['0.0.0.0/0', '::/0']);
-    for (const address of ['127.0.0.1', '::1', '169.254.169.254', '::ffff:169.254.169.254', 'fe80::1', '0.0.0.0', '::', '224.0.0.251', 'ff02::1', 'abc.local']) {
+    for (const address of [
+      '127.0.0.1',
+      '::1',
+      '169.254.169.254',
+      '::ffff:169.254.169.254',
+      'fe80::1',
+      '0.0.0.0',
+      '::',
+      '224.0.0.251',
+      'ff02::1',
+      'abc.local',
+    ]) {
       expect(policy.allowsRemote(address), address).toBe(false);
     }
   });

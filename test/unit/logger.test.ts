@@ -26,9 +26,15 @@ describe('log redaction', () => {
   it('redacts tokens, passwords and hashes at the top level, in a body and in headers', () => {
     const { log, lines } = capturedLogger();
     log.info({ password: secrets.password, token: secrets.token, user: 'ada' }, 'top level');
-    log.info({ reqId: 'r-1', body: { login: 'ada', password: secrets.password, newPassword: secrets.newPassword, refreshToken: secrets.refreshToken } }, 'a body');
+    log.info(
+      { reqId: 'r-1', body: { login: 'ada', password: secrets.password, newPassword: secrets.newPassword, refreshToken: secrets.refreshToken } },
+      'a body',
+    );
     log.info({ request: { headers: { authorization: secrets.authorization, cookie: secrets.cookie, 'user-agent': 'vitest' } } }, 'headers, two levels down');
-    log.info({ session: { accessToken: secrets.accessToken, token_hash: secrets.token_hash }, credentials: { passwordHash: secrets.passwordHash } }, 'stored things');
+    log.info(
+      { session: { accessToken: secrets.accessToken, token_hash: secrets.token_hash }, credentials: { passwordHash: secrets.passwordHash } },
+      'stored things',
+    );
 
     const text = lines.join('\n');
     for (const [field, secret] of Object.entries(secrets)) expect(text.includes(secret), `${field} leaked`).toBe(false);

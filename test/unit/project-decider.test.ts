@@ -12,23 +12,55 @@ const sessionId = 'phone-session';
 const created: ProjectEvent = { type: 'ProjectCreated', data: { projectId, ownerId: owner, name: 'Home', description: 'chores', sessionId, at } };
 const deleted: ProjectEvent = { type: 'ProjectDeleted', data: { projectId, at } };
 const filed = (taskId: string): ProjectEvent => ({ type: 'TaskAddedToProject', data: { projectId, taskId, at } });
-const save = (fields: { name?: string; description?: string }, actorId = owner, id = projectId) => ({ type: 'SaveProject' as const, data: { projectId: id, fields, actorId, sessionId, at } });
+const save = (fields: { name?: string; description?: string }, actorId = owner, id = projectId) => ({
+  type: 'SaveProject' as const,
+  data: { projectId: id, fields, actorId, sessionId, at },
+});
 const remove = (actorId = owner) => ({ type: 'DeleteProject' as const, data: { projectId, actorId, at } });
 const file = (taskId: string, actorId = owner) => ({ type: 'FileTaskInProject' as const, data: { projectId, taskId, actorId, at } });
 
 describe('project decider', () => {
   describe('saving', () => {
-    it('creates an unknown project, owned by whoever saves it', () => spec.given([]).when(save({ name: 'Home', description: 'chores' })).then([created]));
+    it('creates an unknown project, owned by whoever saves it', () =>
+      spec
+        .given([])
+        .when(save({ name: 'Home', description: 'chores' }))
+        .then([created]));
     it('creates it with empty fields where none are given', () =>
-      spec.given([]).when(save({ name: 'Home' })).then([{ type: 'ProjectCreated', data: { projectId, ownerId: owner, name: 'Home', description: '', sessionId, at } }]));
-    it('accepts only client ids of the WatermelonDB shape', () => spec.given([]).when(save({ name: 'x' }, owner, 'not-a-watermelon-id')).thenFails('RecordIdsAreWatermelonIds'));
+      spec
+        .given([])
+        .when(save({ name: 'Home' }))
+        .then([{ type: 'ProjectCreated', data: { projectId, ownerId: owner, name: 'Home', description: '', sessionId, at } }]));
+    it('accepts only client ids of the WatermelonDB shape', () =>
+      spec
+        .given([])
+        .when(save({ name: 'x' }, owner, 'not-a-watermelon-id'))
+        .thenFails('RecordIdsAreWatermelonIds'));
     it('updates a project that exists, with the fields that changed only', () =>
-      spec.given([created]).when(save({ name: 'House', description: 'chores' })).then([{ type: 'ProjectUpdated', data: { projectId, name: 'House', at } }]));
-    it('records nothing when nothing changed', () => spec.given([created]).when(save({ name: 'Home' })).then([]));
-    it('keeps a deleted project deleted', () => spec.given([created, deleted]).when(save({ name: 'Again' })).thenFails('DeletedProjectsStayDeleted'));
-    it("answers another user's project as not found", () => spec.given([created]).when(save({ name: 'Mine now' }, stranger)).thenFails('UsersSeeOnlyTheirOwnRecords'));
+      spec
+        .given([created])
+        .when(save({ name: 'House', description: 'chores' }))
+        .then([{ type: 'ProjectUpdated', data: { projectId, name: 'House', at } }]));
+    it('records nothing when nothing changed', () =>
+      spec
+        .given([created])
+        .when(save({ name: 'Home' }))
+        .then([]));
+    it('keeps a deleted project deleted', () =>
+      spec
+        .given([created, deleted])
+        .when(save({ name: 'Again' }))
+        .thenFails('DeletedProjectsStayDeleted'));
+    it("answers another user's project as not found", () =>
+      spec
+        .given([created])
+        .when(save({ name: 'Mine now' }, stranger))
+        .thenFails('UsersSeeOnlyTheirOwnRecords'));
     it('creates a project whose stream so far only lists tasks filed in it, keeping them', () =>
-      spec.given([filed('TaskAAAAAAAAAAAA')]).when(save({ name: 'Home', description: 'chores' })).then([created]));
+      spec
+        .given([filed('TaskAAAAAAAAAAAA')])
+        .when(save({ name: 'Home', description: 'chores' }))
+        .then([created]));
   });
 
   describe('deleting', () => {
@@ -43,8 +75,14 @@ describe('project decider', () => {
 
   describe('filing tasks', () => {
     it('records a task filed in the project, once', () => {
-      spec.given([created]).when(file('TaskAAAAAAAAAAAA')).then([filed('TaskAAAAAAAAAAAA')]);
-      spec.given([created, filed('TaskAAAAAAAAAAAA')]).when(file('TaskAAAAAAAAAAAA')).then([]);
+      spec
+        .given([created])
+        .when(file('TaskAAAAAAAAAAAA'))
+        .then([filed('TaskAAAAAAAAAAAA')]);
+      spec
+        .given([created, filed('TaskAAAAAAAAAAAA')])
+        .when(file('TaskAAAAAAAAAAAA'))
+        .then([]);
     });
     it('refuses a task filed in a project not created (yet): whoever creates it later would get the task', () =>
       spec.given([]).when(file('TaskAAAAAAAAAAAA')).thenFails('TasksGoInExistingProjects'));

@@ -17,10 +17,19 @@ const [T1, T2, T3] = ['Task111111111111', 'Task222222222222', 'Task333333333333'
 const emptyPush = (): SyncPush => ({ projects: { saved: [], deleted: [] }, tasks: { saved: [], deleted: [] } });
 const project = (...events: ProjectEvent[]): ProjectState => fold(projectDecider, events);
 const task = (...events: TaskEvent[]): TaskState => fold(taskDecider, events);
-const projectCreated = (projectId: string, ownerId = me): ProjectEvent => ({ type: 'ProjectCreated', data: { projectId, ownerId, name: projectId, description: '', sessionId, at } });
+const projectCreated = (projectId: string, ownerId = me): ProjectEvent => ({
+  type: 'ProjectCreated',
+  data: { projectId, ownerId, name: projectId, description: '', sessionId, at },
+});
 const filed = (projectId: string, taskId: string): ProjectEvent => ({ type: 'TaskAddedToProject', data: { projectId, taskId, at } });
-const taskCreated = (taskId: string, projectId: string): TaskEvent => ({ type: 'TaskCreated', data: { taskId, ownerId: me, title: taskId, description: '', isCompleted: false, projectId, sessionId, at } });
-const states = (projects: Record<string, ProjectState>, tasks: Record<string, TaskState>): PushStates => ({ projects: new Map(Object.entries(projects)), tasks: new Map(Object.entries(tasks)) });
+const taskCreated = (taskId: string, projectId: string): TaskEvent => ({
+  type: 'TaskCreated',
+  data: { taskId, ownerId: me, title: taskId, description: '', isCompleted: false, projectId, sessionId, at },
+});
+const states = (projects: Record<string, ProjectState>, tasks: Record<string, TaskState>): PushStates => ({
+  projects: new Map(Object.entries(projects)),
+  tasks: new Map(Object.entries(tasks)),
+});
 const refusal = (run: () => unknown) => {
   try {
     run();
@@ -40,7 +49,9 @@ describe('a sync push', () => {
       { type: 'ProjectCreated', data: { projectId: P, ownerId: me, name: 'Home', description: '', sessionId, at } },
       { type: 'TaskAddedToProject', data: { projectId: P, taskId: T1, at } },
     ]);
-    expect(decided.tasks.get(T1)).toEqual([{ type: 'TaskCreated', data: { taskId: T1, ownerId: me, title: 'Milk', description: '', isCompleted: false, projectId: P, sessionId, at } }]);
+    expect(decided.tasks.get(T1)).toEqual([
+      { type: 'TaskCreated', data: { taskId: T1, ownerId: me, title: 'Milk', description: '', isCompleted: false, projectId: P, sessionId, at } },
+    ]);
   });
 
   it('names the streams to load: pushed records, then the project a task stays in, then the tasks of a deleted project', () => {
@@ -50,7 +61,10 @@ describe('a sync push', () => {
     expect(streamsToLoad(push, states({}, {}))).toEqual({ projects: [Q], tasks: [T1] });
     const known = states({ [Q]: project(projectCreated(Q), filed(Q, T2)) }, { [T1]: task(taskCreated(T1, P)) });
     expect(streamsToLoad(push, known)).toEqual({ projects: [P], tasks: [T2] });
-    const all = states({ [Q]: project(projectCreated(Q), filed(Q, T2)), [P]: project(projectCreated(P)) }, { [T1]: task(taskCreated(T1, P)), [T2]: task(taskCreated(T2, Q)) });
+    const all = states(
+      { [Q]: project(projectCreated(Q), filed(Q, T2)), [P]: project(projectCreated(P)) },
+      { [T1]: task(taskCreated(T1, P)), [T2]: task(taskCreated(T2, Q)) },
+    );
     expect(streamsToLoad(push, all)).toEqual({ projects: [], tasks: [] });
   });
 
@@ -59,7 +73,11 @@ describe('a sync push', () => {
     push.projects.deleted.push(P);
     const known = states(
       { [P]: project(projectCreated(P), filed(P, T1), filed(P, T2), filed(P, T3)) },
-      { [T1]: task(taskCreated(T1, P)), [T2]: task(taskCreated(T2, P), { type: 'TaskUpdated', data: { taskId: T2, projectId: Q, at } }), [T3]: task(taskCreated(T3, P), { type: 'TaskDeleted', data: { taskId: T3, cause: 'request', at } }) },
+      {
+        [T1]: task(taskCreated(T1, P)),
+        [T2]: task(taskCreated(T2, P), { type: 'TaskUpdated', data: { taskId: T2, projectId: Q, at } }),
+        [T3]: task(taskCreated(T3, P), { type: 'TaskDeleted', data: { taskId: T3, cause: 'request', at } }),
+      },
     );
     const decided = decideSyncPush(push, known, origin, at);
     expect(decided.projects.get(P)).toEqual([{ type: 'ProjectDeleted', data: { projectId: P, at } }]);
@@ -93,7 +111,12 @@ describe('a sync push', () => {
       const error = refusal(() => decideSyncPush(push, states({ [P]: state }, { [T1]: task() }), origin, at));
       return { kind: error.kind, rule: error.rule, message: error.message, records: error.records };
     });
-    expect(answers[0]).toEqual({ kind: 'not_found', rule: 'TasksGoInExistingProjects', message: `task ${T1}: project ${P} not found`, records: [{ table: 'tasks', id: T1 }] });
+    expect(answers[0]).toEqual({
+      kind: 'not_found',
+      rule: 'TasksGoInExistingProjects',
+      message: `task ${T1}: project ${P} not found`,
+      records: [{ table: 'tasks', id: T1 }],
+    });
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
   });
@@ -136,6 +159,9 @@ describe('a sync push', () => {
     });
     const deletedTwice = emptyPush();
     deletedTwice.projects.deleted.push(P, P);
-    expect(refusal(() => decideSyncPush(deletedTwice, states({ [P]: project() }, {}), origin, at))).toMatchObject({ rule: 'RecordsAppearOnceInAPush', records: [{ table: 'projects', id: P }] });
+    expect(refusal(() => decideSyncPush(deletedTwice, states({ [P]: project() }, {}), origin, at))).toMatchObject({
+      rule: 'RecordsAppearOnceInAPush',
+      records: [{ table: 'projects', id: P }],
+    });
   });
 });

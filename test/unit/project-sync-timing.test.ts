@@ -63,7 +63,8 @@ class OfflineClient {
     const push: SyncPush = { projects: { saved: [], deleted: [] }, tasks: { saved: [], deleted: [] } };
     for (const [id, record] of this.records) {
       const saved = record.status === 'created' || (record.status === 'deleted' && record.createdSincePush && this.listsDeletedCreations);
-      if (saved) push[record.table].saved.push(record.table === 'projects' ? { id, fields: { name: id } } : { id, fields: { title: id, projectId: record.projectId } });
+      if (saved)
+        push[record.table].saved.push(record.table === 'projects' ? { id, fields: { name: id } } : { id, fields: { title: id, projectId: record.projectId } });
       if (record.status === 'deleted') push[record.table].deleted.push(id);
     }
     return push;
@@ -143,7 +144,11 @@ describe('sync pushes, whatever their timing', () => {
   });
 
   it("covers the issue's case: project and task created, the project deleted, all before one sync", () => {
-    const ops: Op[] = [{ kind: 'createProject', p: 0 }, { kind: 'createTask', t: 0, p: 0 }, { kind: 'deleteProject', p: 0 }];
+    const ops: Op[] = [
+      { kind: 'createProject', p: 0 },
+      { kind: 'createTask', t: 0, p: 0 },
+      { kind: 'deleteProject', p: 0 },
+    ];
     for (const listsDeletedCreations of [false, true]) expect(syncedOutcome(ops, null, listsDeletedCreations)).toEqual({ projects: [], tasks: {} });
     expect(syncedOutcome(ops, 2, false)).toEqual({ projects: [], tasks: {} });
   });

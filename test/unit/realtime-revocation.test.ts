@@ -14,7 +14,15 @@ const topic = 'channel:0b7e5a52-59e4-4b8e-9a86-6c2f3c1d4e5f';
 function socket() {
   const joined = new Set<string>();
   const sent: unknown[] = [];
-  const state = { id: 1, identity: { userId: 'u1', permissions: new Set() }, topics: new Set(), staffTickets: new Set(), pending: new Set(), closed: false, slow: false } as unknown as SocketState;
+  const state = {
+    id: 1,
+    identity: { userId: 'u1', permissions: new Set() },
+    topics: new Set(),
+    staffTickets: new Set(),
+    pending: new Set(),
+    closed: false,
+    slow: false,
+  } as unknown as SocketState;
   const ws = {
     getUserData: () => state,
     subscribe: (name: string) => joined.add(name),
@@ -60,6 +68,9 @@ describe('revoking a topic', () => {
     revokeTopic(ws, 'channel:11111111-2222-4333-8444-555555555555');
     expect(joined.size).toBe(0);
     expect(state.topics.size).toBe(0);
-    expect(sent).toEqual([{ op: 'subscribed', topic }, { op: 'unsubscribed', topic, reason: 'access revoked' }]);
+    expect(sent).toEqual([
+      { op: 'subscribed', topic },
+      { op: 'unsubscribed', topic, reason: 'access revoked' },
+    ]);
   });
 });

@@ -7,12 +7,14 @@ import { unstorableText, whyUnstorable } from '../../src/adapters/http/storable-
 
 describe('storable text', () => {
   it('lets Unicode through, astral characters (surrogate pairs) included', () => {
-    for (const text of ['', 'plain', 'Grüße, 你好', '👍🏽 thumbs', '\ud83d\ude00', 'tab\tand\nnewline', '\u0001 is storable']) expect(whyUnstorable(text), JSON.stringify(text)).toBeUndefined();
+    for (const text of ['', 'plain', 'Grüße, 你好', '👍🏽 thumbs', '\ud83d\ude00', 'tab\tand\nnewline', '\u0001 is storable'])
+      expect(whyUnstorable(text), JSON.stringify(text)).toBeUndefined();
   });
 
   it('refuses U+0000 and each kind of lone surrogate', () => {
     expect(whyUnstorable('a\u0000b')).toMatch(/U\+0000/);
-    for (const text of ['a\ud800b', 'a\udc00b', 'end\ud83d', '\ude00start', '\ude00\ud83d']) expect(whyUnstorable(text), JSON.stringify(text)).toMatch(/surrogate/);
+    for (const text of ['a\ud800b', 'a\udc00b', 'end\ud83d', '\ude00start', '\ude00\ud83d'])
+      expect(whyUnstorable(text), JSON.stringify(text)).toMatch(/surrogate/);
   });
 
   it('names every offending field by its path, in arrays and under keys, and offending keys too', () => {

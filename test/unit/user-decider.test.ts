@@ -13,45 +13,95 @@ const deactivated: UserEvent = { type: 'UserDeactivated', data: { userId, by: ad
 
 describe('user decider', () => {
   describe('RegisterUser', () => {
-    it('registers a new user', () => spec.given([]).when({ type: 'RegisterUser', data: registered.data as never }).then([registered]));
-    it('registers a user once', () => spec.given([registered]).when({ type: 'RegisterUser', data: registered.data as never }).thenFails('UserRegistersOnce'));
+    it('registers a new user', () =>
+      spec
+        .given([])
+        .when({ type: 'RegisterUser', data: registered.data as never })
+        .then([registered]));
+    it('registers a user once', () =>
+      spec
+        .given([registered])
+        .when({ type: 'RegisterUser', data: registered.data as never })
+        .thenFails('UserRegistersOnce'));
   });
 
   describe('RecordLogin', () => {
     it('records a login with its session', () =>
-      spec.given([registered]).when({ type: 'RecordLogin', data: { userId, sessionId, at } }).then([{ type: 'UserLoggedIn', data: { userId, sessionId, at } }]));
-    it('refuses a deactivated user', () => spec.given([registered, deactivated]).when({ type: 'RecordLogin', data: { userId, sessionId, at } }).thenFails('DeactivatedUsersDoNotLogIn'));
+      spec
+        .given([registered])
+        .when({ type: 'RecordLogin', data: { userId, sessionId, at } })
+        .then([{ type: 'UserLoggedIn', data: { userId, sessionId, at } }]));
+    it('refuses a deactivated user', () =>
+      spec.given([registered, deactivated]).when({ type: 'RecordLogin', data: { userId, sessionId, at } }).thenFails('DeactivatedUsersDoNotLogIn'));
     it('refuses an unknown user', () => spec.given([]).when({ type: 'RecordLogin', data: { userId, sessionId, at } }).thenFails('OnlyRegisteredUsersChange'));
   });
 
   describe('RecordLockout', () => {
     it('records a temporary lockout', () =>
-      spec.given([registered]).when({ type: 'RecordLockout', data: { userId, failures: 5, until: at, at } }).then([{ type: 'UserLockedOut', data: { userId, failures: 5, until: at, at } }]));
+      spec
+        .given([registered])
+        .when({ type: 'RecordLockout', data: { userId, failures: 5, until: at, at } })
+        .then([{ type: 'UserLockedOut', data: { userId, failures: 5, until: at, at } }]));
   });
 
   describe('ChangePassword', () => {
     it('records that the password changed, never the password', () =>
-      spec.given([registered]).when({ type: 'ChangePassword', data: { userId, at } }).then([{ type: 'PasswordChanged', data: { userId, at } }]));
-    it('refuses a deactivated user', () => spec.given([registered, deactivated]).when({ type: 'ChangePassword', data: { userId, at } }).thenFails('DeactivatedUsersDoNotChangePasswords'));
+      spec
+        .given([registered])
+        .when({ type: 'ChangePassword', data: { userId, at } })
+        .then([{ type: 'PasswordChanged', data: { userId, at } }]));
+    it('refuses a deactivated user', () =>
+      spec.given([registered, deactivated]).when({ type: 'ChangePassword', data: { userId, at } }).thenFails('DeactivatedUsersDoNotChangePasswords'));
   });
 
   describe('ChangeRole', () => {
     it('changes the role, saying from what', () =>
-      spec.given([registered]).when({ type: 'ChangeRole', data: { userId, role: 'auditor', by: adminId, at } }).then([{ type: 'UserRoleChanged', data: { userId, from: 'user', to: 'auditor', by: adminId, at } }]));
-    it('records nothing when the role is already that', () => spec.given([registered]).when({ type: 'ChangeRole', data: { userId, role: 'user', by: adminId, at } }).then([]));
-    it('refuses to let an admin change their own role', () => spec.given([registered]).when({ type: 'ChangeRole', data: { userId, role: 'admin', by: userId, at } }).thenFails('AdminsDoNotChangeTheirOwnRole'));
+      spec
+        .given([registered])
+        .when({ type: 'ChangeRole', data: { userId, role: 'auditor', by: adminId, at } })
+        .then([{ type: 'UserRoleChanged', data: { userId, from: 'user', to: 'auditor', by: adminId, at } }]));
+    it('records nothing when the role is already that', () =>
+      spec
+        .given([registered])
+        .when({ type: 'ChangeRole', data: { userId, role: 'user', by: adminId, at } })
+        .then([]));
+    it('refuses to let an admin change their own role', () =>
+      spec
+        .given([registered])
+        .when({ type: 'ChangeRole', data: { userId, role: 'admin', by: userId, at } })
+        .thenFails('AdminsDoNotChangeTheirOwnRole'));
   });
 
   describe('DeactivateUser', () => {
-    it('deactivates', () => spec.given([registered]).when({ type: 'DeactivateUser', data: { userId, by: adminId, at } }).then([deactivated]));
-    it('records nothing for an already deactivated user', () => spec.given([registered, deactivated]).when({ type: 'DeactivateUser', data: { userId, by: adminId, at } }).then([]));
-    it('refuses to let an admin deactivate themselves', () => spec.given([registered]).when({ type: 'DeactivateUser', data: { userId, by: userId, at } }).thenFails('AdminsDoNotDeactivateThemselves'));
+    it('deactivates', () =>
+      spec
+        .given([registered])
+        .when({ type: 'DeactivateUser', data: { userId, by: adminId, at } })
+        .then([deactivated]));
+    it('records nothing for an already deactivated user', () =>
+      spec
+        .given([registered, deactivated])
+        .when({ type: 'DeactivateUser', data: { userId, by: adminId, at } })
+        .then([]));
+    it('refuses to let an admin deactivate themselves', () =>
+      spec
+        .given([registered])
+        .when({ type: 'DeactivateUser', data: { userId, by: userId, at } })
+        .thenFails('AdminsDoNotDeactivateThemselves'));
   });
 
   describe('RevokeSession', () => {
     const revoke = { type: 'RevokeSession' as const, data: { userId, sessionId, reason: 'logout' as const, at } };
-    it('revokes a session', () => spec.given([registered]).when(revoke).then([{ type: 'SessionRevoked', data: revoke.data }]));
-    it('revokes a session once', () => spec.given([registered, { type: 'SessionRevoked', data: revoke.data }]).when(revoke).then([]));
+    it('revokes a session', () =>
+      spec
+        .given([registered])
+        .when(revoke)
+        .then([{ type: 'SessionRevoked', data: revoke.data }]));
+    it('revokes a session once', () =>
+      spec
+        .given([registered, { type: 'SessionRevoked', data: revoke.data }])
+        .when(revoke)
+        .then([]));
   });
 });
 

@@ -14,7 +14,10 @@ describe('voice configuration', () => {
     });
   });
   it('reads a list of announced addresses, and an empty bind address as every interface', () => {
-    expect(loadConfig({ VOICE_ICE_ADDRESSES: '203.0.113.5, ::1', VOICE_ICE_BIND_ADDRESS: '' })).toMatchObject({ VOICE_ICE_ADDRESSES: ['203.0.113.5', '::1'], VOICE_ICE_BIND_ADDRESS: undefined });
+    expect(loadConfig({ VOICE_ICE_ADDRESSES: '203.0.113.5, ::1', VOICE_ICE_BIND_ADDRESS: '' })).toMatchObject({
+      VOICE_ICE_ADDRESSES: ['203.0.113.5', '::1'],
+      VOICE_ICE_BIND_ADDRESS: undefined,
+    });
   });
   it('refuses addresses that are not IPs, and an empty port range', () => {
     expect(() => loadConfig({ VOICE_ICE_ADDRESSES: 'example.com' })).toThrow(/VOICE_ICE_ADDRESSES/);

@@ -22,16 +22,26 @@ describe('audio SDP bridge', () => {
     expect(offer.fingerprint.algorithm).toBe('sha-256');
     expect(offer.setup).toBe('actpass');
     expect(offer.audio).toEqual([
-      expect.objectContaining({ mid: '0', direction: 'sendrecv', payloadType: 111, ssrc: expect.any(Number), extensions: expect.arrayContaining([expect.objectContaining({ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level' })]) }),
+      expect.objectContaining({
+        mid: '0',
+        direction: 'sendrecv',
+        payloadType: 111,
+        ssrc: expect.any(Number),
+        extensions: expect.arrayContaining([expect.objectContaining({ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level' })]),
+      }),
     ]);
   });
 
-  it('writes an answer, then an offer with a speaker\'s m-line, that libwebrtc accepts', async () => {
+  it("writes an answer, then an offer with a speaker's m-line, that libwebrtc accepts", async () => {
     peer = createVoicePeer({ tone: {} });
     const [uplink] = parseOffer(await peer.offer()).audio;
     const first = { mid: uplink!.mid, direction: 'recvonly' as const, payloadType: uplink!.payloadType, fmtp: uplink!.fmtp, extensions: uplink!.extensions };
     await peer.accept(writeSdp(transport, [first], 1));
-    const renegotiation = writeSdp(transport, [first, { mid: 'c1', direction: 'sendonly', payloadType: 100, extensions: [], source: { ssrc: 1234, cname: 'speaker', streamId: 'speaker' } }], 2);
+    const renegotiation = writeSdp(
+      transport,
+      [first, { mid: 'c1', direction: 'sendonly', payloadType: 100, extensions: [], source: { ssrc: 1234, cname: 'speaker', streamId: 'speaker' } }],
+      2,
+    );
     const answer = parseOffer(await peer.answer(renegotiation));
     expect(answer.audio.map((a) => [a.mid, a.direction])).toEqual([
       ['0', 'sendonly'],

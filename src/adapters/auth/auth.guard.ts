@@ -12,8 +12,7 @@ import { problem } from '../http/problem-codes';
 import { ProblemException } from '../http/problem-details.filter';
 import { AuthenticatedUser, PermissionRequirement, PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './authenticated-user';
 
-const unauthenticated = (detail: string) =>
-  new ProblemException(problem('unauthenticated', detail), { 'www-authenticate': 'Bearer realm="switchboard"' });
+const unauthenticated = (detail: string) => new ProblemException(problem('unauthenticated', detail), { 'www-authenticate': 'Bearer realm="switchboard"' });
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,7 +42,8 @@ export class AuthGuard implements CanActivate {
     if (!required) return true;
     const missing = required.permissions.filter((permission) => !access.permissions.has(permission));
     if (required.holds === 'all' && missing.length > 0) throw new ProblemException(problem('forbidden', `your role lacks ${missing.join(', ')}`));
-    if (required.holds === 'any' && missing.length === required.permissions.length) throw new ProblemException(problem('forbidden', `your role lacks one of ${missing.join(', ')}`));
+    if (required.holds === 'any' && missing.length === required.permissions.length)
+      throw new ProblemException(problem('forbidden', `your role lacks one of ${missing.join(', ')}`));
     return true;
   }
 }

@@ -27,10 +27,12 @@ export interface PermissionRequirement {
  * The caller's role must hold every one of these permissions (403 otherwise). On a method it
  * replaces the controller's requirement, whichever of the two decorators either one uses.
  */
-export const RequirePermission = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, { holds: 'all', permissions } satisfies PermissionRequirement);
+export const RequirePermission = (...permissions: Permission[]) =>
+  SetMetadata(REQUIRED_PERMISSIONS, { holds: 'all', permissions } satisfies PermissionRequirement);
 
 /** The caller's role must hold at least one of these permissions (403 otherwise). */
-export const RequireAnyPermission = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, { holds: 'any', permissions } satisfies PermissionRequirement);
+export const RequireAnyPermission = (...permissions: Permission[]) =>
+  SetMetadata(REQUIRED_PERMISSIONS, { holds: 'any', permissions } satisfies PermissionRequirement);
 
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedUser => {
   const user = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>().user;

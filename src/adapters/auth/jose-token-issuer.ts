@@ -30,7 +30,12 @@ export class JoseTokenIssuer implements TokenIssuer {
       const publicKey = createPublicKey(pem);
       const jwk = await exportJWK(publicKey);
       const keyId = createHash('sha256').update(JSON.stringify(jwk)).digest('base64url').slice(0, 16);
-      return new JoseTokenIssuer(config.JWT_ALGORITHM, privateKey, publicKey, keyId, config.ACCESS_TOKEN_TTL_SECONDS, { ...jwk, kid: keyId, alg: config.JWT_ALGORITHM, use: 'sig' });
+      return new JoseTokenIssuer(config.JWT_ALGORITHM, privateKey, publicKey, keyId, config.ACCESS_TOKEN_TTL_SECONDS, {
+        ...jwk,
+        kid: keyId,
+        alg: config.JWT_ALGORITHM,
+        use: 'sig',
+      });
     }
     const secret = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
     return new JoseTokenIssuer('HS256', secret, secret, 'hs256', config.ACCESS_TOKEN_TTL_SECONDS, null);

@@ -66,13 +66,31 @@ export class PostgresCredentialStore implements CredentialStore {
     await this.db.updateTable('credentials').set({ password_hash: hash }).where('user_id', '=', userId).execute();
   }
 
-  async createSession(session: { id: string; userId: string; expiresAt: Date; userAgent: string | null; ip: string | null; refreshTokenHash: string }): Promise<void> {
+  async createSession(session: {
+    id: string;
+    userId: string;
+    expiresAt: Date;
+    userAgent: string | null;
+    ip: string | null;
+    refreshTokenHash: string;
+  }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('auth_sessions')
-        .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt, revoked_at: null, revoked_reason: null, user_agent: session.userAgent, ip: session.ip })
+        .values({
+          id: session.id,
+          user_id: session.userId,
+          expires_at: session.expiresAt,
+          revoked_at: null,
+          revoked_reason: null,
+          user_agent: session.userAgent,
+          ip: session.ip,
+        })
         .execute();
-      await trx.insertInto('refresh_tokens').values({ token_hash: session.refreshTokenHash, session_id: session.id, expires_at: session.expiresAt, used_at: null }).execute();
+      await trx
+        .insertInto('refresh_tokens')
+        .values({ token_hash: session.refreshTokenHash, session_id: session.id, expires_at: session.expiresAt, used_at: null })
+        .execute();
     });
   }
 
@@ -91,8 +109,15 @@ export class PostgresCredentialStore implements CredentialStore {
         .returning(['s.id as sessionId', 's.user_id as userId'])
         .executeTakeFirst();
       if (used) {
-        await trx.insertInto('refresh_tokens').values({ token_hash: successorHash, session_id: used.sessionId, expires_at: expiresAt, used_at: null }).execute();
-        await trx.updateTable('auth_sessions').set({ last_used_at: sql`now()`, expires_at: expiresAt }).where('id', '=', used.sessionId).execute();
+        await trx
+          .insertInto('refresh_tokens')
+          .values({ token_hash: successorHash, session_id: used.sessionId, expires_at: expiresAt, used_at: null })
+          .execute();
+        await trx
+          .updateTable('auth_sessions')
+          .set({ last_used_at: sql`now()`, expires_at: expiresAt })
+          .where('id', '=', used.sessionId)
+          .execute();
         return { kind: 'rotated', userId: used.userId, sessionId: used.sessionId } as const;
       }
       const known = await trx
@@ -125,7 +150,15 @@ export class PostgresCredentialStore implements CredentialStore {
       .where('expires_at', '>', sql<Date>`now()`)
       .orderBy('last_used_at', 'desc')
       .execute();
-    return rows.map((r) => ({ id: r.id, userId: r.user_id, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at, userAgent: r.user_agent, ip: r.ip }));
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      expiresAt: r.expires_at,
+      userAgent: r.user_agent,
+      ip: r.ip,
+    }));
   }
 
   async revokeSession(sessionId: string, reason: string): Promise<boolean> {
@@ -175,6 +208,20 @@ export class PostgresCredentialStore implements CredentialStore {
   }
 }
 
-function toCredentials(row: { user_id: string; email: string; username: string; password_hash: string; failed_logins: number; locked_until: Date | null }): StoredCredentials {
-  return { userId: row.user_id, email: row.email, username: row.username, passwordHash: row.password_hash, failedLogins: row.failed_logins, lockedUntil: row.locked_until };
+function toCredentials(row: {
+  user_id: string;
+  email: string;
+  username: string;
+  password_hash: string;
+  failed_logins: number;
+  locked_until: Date | null;
+}): StoredCredentials {
+  return {
+    userId: row.user_id,
+    email: row.email,
+    username: row.username,
+    passwordHash: row.password_hash,
+    failedLogins: row.failed_logins,
+    lockedUntil: row.locked_until,
+  };
 }

@@ -92,7 +92,9 @@ export class EventRelay {
           const { payload, headers } = encodeEvent(event, previous);
           const subject = subjectOf(event, this.options.subjectPrefix);
           previous = event.position;
-          return tracedPublish(subject, event, headers, () => this.js.publish(subject, payload, { msgID: event.id, headers })).then(() => this.options.afterPublish?.(event));
+          return tracedPublish(subject, event, headers, () => this.js.publish(subject, payload, { msgID: event.id, headers })).then(() =>
+            this.options.afterPublish?.(event),
+          );
         }),
       );
       checkpoint = previous;

@@ -12,19 +12,21 @@ export async function ensureEventsStream(jsm: JetStreamManager, name: string, su
   try {
     await jsm.streams.info(name);
   } catch {
-    await jsm.streams.add({
-      name,
-      subjects: [`${subjectPrefix}.>`],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      discard: DiscardPolicy.Old,
-      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    }).catch(async (error: unknown) => {
-      // Another node created it between our look and our add.
-      await jsm.streams.info(name).catch(() => {
-        throw error;
+    await jsm.streams
+      .add({
+        name,
+        subjects: [`${subjectPrefix}.>`],
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        discard: DiscardPolicy.Old,
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      })
+      .catch(async (error: unknown) => {
+        // Another node created it between our look and our add.
+        await jsm.streams.info(name).catch(() => {
+          throw error;
+        });
       });
-    });
   }
 }
 

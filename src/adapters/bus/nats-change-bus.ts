@@ -21,7 +21,8 @@ export class NatsChangeBus implements ChangeBus {
 
   publish(changes: readonly ChangeNotice[]): void {
     const headers = activeTraceHeaders();
-    for (const change of changes) this.nc.publish(`changes.${this.subjectPrefix}.${token(change.view)}.${token(change.key)}`, JSON.stringify(change), { headers });
+    for (const change of changes)
+      this.nc.publish(`changes.${this.subjectPrefix}.${token(change.view)}.${token(change.key)}`, JSON.stringify(change), { headers });
   }
 
   subscribe(pattern: string, onChange: (change: ChangeNotice) => void): () => void {

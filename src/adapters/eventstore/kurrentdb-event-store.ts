@@ -126,7 +126,11 @@ export class KurrentDbEventStore implements EventStore {
     let written: MultiAppendResult;
     try {
       written = await this.client.multiStreamAppend(
-        appends.map(({ stream, events, expectedRevision }) => ({ streamName: stream, expectedState: toStreamState(expectedRevision), events: events.map(toPropertiesEventData) })),
+        appends.map(({ stream, events, expectedRevision }) => ({
+          streamName: stream,
+          expectedState: toStreamState(expectedRevision),
+          events: events.map(toPropertiesEventData),
+        })),
       );
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;

@@ -127,18 +127,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    const row = await this.db
-      .selectFrom('events')
-      .select('position')
-      .where('position', '<', HORIZON)
-      .orderBy('position', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('events').select('position').where('position', '<', HORIZON).orderBy('position', 'desc').limit(1).executeTakeFirst();
     return row ? Number(row.position) : 0;
   }
 
   async committedHeadPosition(): Promise<number> {
-    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('position').as('position')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('position').as('position'))
+      .executeTakeFirst();
     return row?.position == null ? 0 : Number(row.position);
   }
 

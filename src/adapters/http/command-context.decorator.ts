@@ -10,7 +10,11 @@ import { CommandContext, commandIdFor } from '../../commands/command-context';
 import { problem } from './problem-codes';
 import { ProblemException } from './problem-details.filter';
 
-const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 const traceparent = z.string().regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/);
 
 export function commandContextOf(request: FastifyRequest & { user?: { id: string } }): CommandContext {
@@ -20,7 +24,11 @@ export function commandContextOf(request: FastifyRequest & { user?: { id: string
   };
   const key = header('idempotency-key');
   if (key !== undefined && !idempotencyKey.safeParse(key).success) {
-    throw new ProblemException(problem('validationFailed', 'Idempotency-Key must be 1-200 printable ASCII characters', { errors: [{ path: 'headers.idempotency-key', message: 'invalid' }] }));
+    throw new ProblemException(
+      problem('validationFailed', 'Idempotency-Key must be 1-200 printable ASCII characters', {
+        errors: [{ path: 'headers.idempotency-key', message: 'invalid' }],
+      }),
+    );
   }
   const actorId = request.user?.id ?? null;
   const commandId = commandIdFor(key, actorId);

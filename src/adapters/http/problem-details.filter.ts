@@ -15,7 +15,10 @@ import { LOGGER, type Logger } from '../logger';
 import { ProblemDetails, problem } from './problem-codes';
 
 export class ProblemException extends Error {
-  constructor(readonly problem: ProblemDetails, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: ProblemDetails,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
@@ -66,7 +69,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (body.status >= 500 && body.code === problem('internal').code) {
       this.log.error({ err: exception, url: request.url, method: request.method }, 'unhandled error');
     }
-    void reply.status(body.status).headers({ 'content-type': 'application/problem+json', ...headers }).send(body);
+    void reply
+      .status(body.status)
+      .headers({ 'content-type': 'application/problem+json', ...headers })
+      .send(body);
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): { body: ProblemDetails; headers?: Record<string, string> } {
@@ -86,7 +92,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ShuttingDown) return { body: problem('shuttingDown', exception.message) };
     if (exception instanceof ProjectionNotCaughtUpError) {
       return {
-        body: problem('projectionNotCaughtUp', exception.message, { projection: exception.projection, minPosition: exception.minPosition, position: exception.checkpoint }),
+        body: problem('projectionNotCaughtUp', exception.message, {
+          projection: exception.projection,
+          minPosition: exception.minPosition,
+          position: exception.checkpoint,
+        }),
         headers: { 'retry-after': '1' },
       };
     }

@@ -37,7 +37,10 @@ const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || u
 export async function secureHeaders(app: NestFastifyApplication): Promise<void> {
   // helmet's own CSP is off: one policy for every route but one is simpler set here, per request.
   await app.register(helmet, { contentSecurityPolicy: false });
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
-    void reply.header('content-security-policy', isDocs(request.url) ? DOCS_CSP : API_CSP);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      void reply.header('content-security-policy', isDocs(request.url) ? DOCS_CSP : API_CSP);
+    });
 }

@@ -59,15 +59,18 @@ export function unstorableText(value: unknown): TextIssue[] {
 
 /** Registers the check on every route: 400 problem+json, code 2004, naming each field. */
 export function refuseUnstorableText(app: NestFastifyApplication): void {
-  app.getHttpAdapter().getInstance().addHook('preValidation', async (request, reply) => {
-    const where = [
-      { part: 'the path', issues: unstorableText(request.params) },
-      { part: 'the query', issues: unstorableText(request.query) },
-      { part: 'the body', issues: unstorableText(request.body) },
-    ].filter(({ issues }) => issues.length > 0);
-    if (where.length === 0) return;
-    const detail = `Text in ${where.map(({ part }) => part).join(' and ')} holds characters that cannot be stored; see errors.`;
-    const body = problem('invalidFormat', detail, { errors: where.flatMap(({ issues }) => issues), instance: request.url.split('?')[0] });
-    return reply.code(body.status).type('application/problem+json').send(body);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request, reply) => {
+      const where = [
+        { part: 'the path', issues: unstorableText(request.params) },
+        { part: 'the query', issues: unstorableText(request.query) },
+        { part: 'the body', issues: unstorableText(request.body) },
+      ].filter(({ issues }) => issues.length > 0);
+      if (where.length === 0) return;
+      const detail = `Text in ${where.map(({ part }) => part).join(' and ')} holds characters that cannot be stored; see errors.`;
+      const body = problem('invalidFormat', detail, { errors: where.flatMap(({ issues }) => issues), instance: request.url.split('?')[0] });
+      return reply.code(body.status).type('application/problem+json').send(body);
+    });
 }

@@ -7,7 +7,16 @@ import type { MediaServer, MediaServerConfig, MediaServerListener } from './medi
 import { WeriftMediaServer } from './werift-media-server';
 import { MediasoupMediaServer } from './mediasoup-media-server';
 
-type MediaConfig = Pick<Config, 'VOICE_MEDIA_SERVER' | 'VOICE_ICE_ADDRESSES' | 'VOICE_ICE_BIND_ADDRESS' | 'VOICE_ICE_ALLOWED_REMOTE_CIDRS' | 'VOICE_UDP_PORT_MIN' | 'VOICE_UDP_PORT_MAX' | 'VOICE_MAX_FORWARDED_SPEAKERS'>;
+type MediaConfig = Pick<
+  Config,
+  | 'VOICE_MEDIA_SERVER'
+  | 'VOICE_ICE_ADDRESSES'
+  | 'VOICE_ICE_BIND_ADDRESS'
+  | 'VOICE_ICE_ALLOWED_REMOTE_CIDRS'
+  | 'VOICE_UDP_PORT_MIN'
+  | 'VOICE_UDP_PORT_MAX'
+  | 'VOICE_MAX_FORWARDED_SPEAKERS'
+>;
 
 export function mediaServerConfigOf(config: MediaConfig): MediaServerConfig {
   return {

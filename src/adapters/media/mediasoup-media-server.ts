@@ -67,7 +67,11 @@ export class MediasoupMediaServer implements MediaServer {
   async openSession(options: MediaSessionOptions): Promise<MediaSession> {
     const room = await this.roomOf(options.roomId);
     const transport = await room.router.createWebRtcTransport({
-      listenInfos: this.config.iceAddresses.map((announced) => ({ protocol: 'udp' as const, ip: this.config.bindAddress ?? '0.0.0.0', announcedAddress: announced })),
+      listenInfos: this.config.iceAddresses.map((announced) => ({
+        protocol: 'udp' as const,
+        ip: this.config.bindAddress ?? '0.0.0.0',
+        announcedAddress: announced,
+      })),
       enableUdp: true,
       enableTcp: false,
     });
@@ -120,14 +124,17 @@ export class MediasoupMediaServer implements MediaServer {
   }
 
   private forget(roomId: string, session: MediasoupSession): void {
-    void this.rooms.get(roomId)?.then((room) => {
-      if (room.sessions.get(session.participantId) === session) room.sessions.delete(session.participantId);
-      for (const other of room.sessions.values()) other.dropConsumersOf(session);
-      if (room.sessions.size === 0) {
-        this.rooms.delete(roomId);
-        room.router.close();
-      }
-    }, () => undefined);
+    void this.rooms.get(roomId)?.then(
+      (room) => {
+        if (room.sessions.get(session.participantId) === session) room.sessions.delete(session.participantId);
+        for (const other of room.sessions.values()) other.dropConsumersOf(session);
+        if (room.sessions.size === 0) {
+          this.rooms.delete(roomId);
+          room.router.close();
+        }
+      },
+      () => undefined,
+    );
   }
 }
 
@@ -246,7 +253,13 @@ class MediasoupSession implements MediaSession {
   private sections(uplinkDirection: 'recvonly'): AnswerSection[] {
     const uplink = this.uplink!;
     const sending = uplink.direction === 'sendrecv' || uplink.direction === 'sendonly';
-    const first: AnswerSection = { mid: uplink.mid, direction: sending ? uplinkDirection : 'inactive', payloadType: uplink.payloadType, fmtp: uplink.fmtp, extensions: uplink.extensions };
+    const first: AnswerSection = {
+      mid: uplink.mid,
+      direction: sending ? uplinkDirection : 'inactive',
+      payloadType: uplink.payloadType,
+      fmtp: uplink.fmtp,
+      extensions: uplink.extensions,
+    };
     const slots = [...this.consumers.entries()].map(([participantId, consumer]): AnswerSection => {
       const codec = consumer.rtpParameters.codecs[0]!;
       return {
@@ -262,6 +275,10 @@ class MediasoupSession implements MediaSession {
 
   private transportOf(): ServerTransport {
     const [fingerprint] = this.transport.dtlsParameters.fingerprints.filter((f) => f.algorithm === 'sha-256');
-    return { ice: this.transport.iceParameters, candidates: this.transport.iceCandidates, fingerprint: fingerprint ?? this.transport.dtlsParameters.fingerprints[0]! };
+    return {
+      ice: this.transport.iceParameters,
+      candidates: this.transport.iceCandidates,
+      fingerprint: fingerprint ?? this.transport.dtlsParameters.fingerprints[0]!,
+    };
   }
 }

@@ -68,7 +68,10 @@ export class SpeakerActivity {
       const sender = this.senders.get(id);
       return (sender ? decayed(sender, now) : 0) + (incumbents.has(id) ? INCUMBENT_ADVANTAGE : 0);
     };
-    return [...candidates].map((id) => ({ id, score: score(id) })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).map(({ id }) => id);
+    return [...candidates]
+      .map((id) => ({ id, score: score(id) }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .map(({ id }) => id);
   }
 }
 

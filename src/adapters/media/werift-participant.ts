@@ -7,7 +7,16 @@
  * Negotiation is one step at a time: the client's first offer, then server offers answered by
  * the client; a client offer while a server offer is unanswered is refused (NegotiationError).
  */
-import { RtpPacket, RTP_EXTENSION_URI, RTCPeerConnection, RTCRtpCodecParameters, useAudioLevelIndication, useSdesMid, type CandidatePair, type RTCRtpTransceiver } from 'werift';
+import {
+  RtpPacket,
+  RTP_EXTENSION_URI,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  useAudioLevelIndication,
+  useSdesMid,
+  type CandidatePair,
+  type RTCRtpTransceiver,
+} from 'werift';
 import { applyingSdp, NegotiationError, type IceCandidateInit, type MediaSession, type MediaSessionOptions } from './media-server.port';
 import { socketTypeOf, type IcePolicy } from './ice-policy';
 

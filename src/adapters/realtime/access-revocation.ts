@@ -25,7 +25,12 @@ export function revocationsOf(change: Pick<ChangeNotice, 'view' | 'key' | 'type'
   switch (`${change.view}/${change.type}`) {
     case 'chat/ChannelMemberRemoved': {
       const userId = (change.data as { userId?: unknown } | undefined)?.userId;
-      return typeof userId === 'string' ? [{ kind: 'topic', topic: topicName('channel', change.key), userId }, { kind: 'presence', userId }] : [];
+      return typeof userId === 'string'
+        ? [
+            { kind: 'topic', topic: topicName('channel', change.key), userId },
+            { kind: 'presence', userId },
+          ]
+        : [];
     }
     case 'chat/ChannelDeleted':
       // Its members are not in the notice: every presence topic is decided again.

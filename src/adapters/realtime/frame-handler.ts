@@ -22,13 +22,18 @@ export interface FrameHandlerOptions {
   voice?: Pick<VoiceSignaling, 'handle'>;
 }
 
-export const presencePush = (userId: string, status: string): ServerFrame => ({ topic: topicName('presence', userId), type: 'presence', data: { userId, status } });
+export const presencePush = (userId: string, status: string): ServerFrame => ({
+  topic: topicName('presence', userId),
+  type: 'presence',
+  data: { userId, status },
+});
 
 export class FrameHandler {
   constructor(private readonly options: FrameHandlerOptions) {}
 
   async handle(ws: Socket, frame: ClientFrame): Promise<void> {
-    if (isVoiceFrame(frame)) return this.options.voice ? this.options.voice.handle(ws, frame) : sendFrame(ws, errorFrame(errorCodes.invalidFrame, 'this gateway serves no voice'));
+    if (isVoiceFrame(frame))
+      return this.options.voice ? this.options.voice.handle(ws, frame) : sendFrame(ws, errorFrame(errorCodes.invalidFrame, 'this gateway serves no voice'));
     switch (frame.op) {
       case 'ping':
         return sendFrame(ws, { op: 'pong' });

@@ -88,11 +88,25 @@ export class RealtimeGateway {
     this.limits = limitsFrom(config);
     this.authenticator = new SocketAuthenticator(options.tokens, options.credentials);
     const subjectPrefix = config.NATS_SUBJECT_PREFIX;
-    this.presence = new PresenceTracker({ nats, subjectPrefix, heartbeatMs: config.REALTIME_PRESENCE_HEARTBEAT_MS, log, onChange: (userId, status) => this.publish(`presence:${userId}`, presencePush(userId, status)) });
+    this.presence = new PresenceTracker({
+      nats,
+      subjectPrefix,
+      heartbeatMs: config.REALTIME_PRESENCE_HEARTBEAT_MS,
+      log,
+      onChange: (userId, status) => this.publish(`presence:${userId}`, presencePush(userId, status)),
+    });
     this.signals = new SignalBus({ nats, subjectPrefix, instance: this.presence.instance, log, onSignal: (signal) => this.deliverSignal(signal) });
     if (options.voice) {
       const { db, progress, credentials } = options;
-      this.voice = new VoiceSignaling({ ...options.voice, db, progress, credentials, log, presence: this.presence, publish: (channel, frame) => this.publish(channel, frame) });
+      this.voice = new VoiceSignaling({
+        ...options.voice,
+        db,
+        progress,
+        credentials,
+        log,
+        presence: this.presence,
+        publish: (channel, frame) => this.publish(channel, frame),
+      });
     }
     const authorizer = new TopicAuthorizer(options.db, options.progress, options.headPosition);
     this.revoker = new SocketRevoker(this.sockets, authorizer, log);
@@ -154,7 +168,10 @@ export class RealtimeGateway {
     this.app = app;
     this.listenSocket = listenSocket;
     this.boundPort = uWS.us_socket_local_port(listenSocket);
-    log.info({ port: this.boundPort, instance: this.presence.instance }, `realtime gateway listening on ws://${config.REALTIME_HOST}:${this.boundPort}${REALTIME_PATH}`);
+    log.info(
+      { port: this.boundPort, instance: this.presence.instance },
+      `realtime gateway listening on ws://${config.REALTIME_HOST}:${this.boundPort}${REALTIME_PATH}`,
+    );
   }
 
   /** Says goodbye (1001, so clients reconnect elsewhere), leaves the bus and NATS, stops listening. */
@@ -208,7 +225,14 @@ export class RealtimeGateway {
       (identity) => {
         if (aborted) return;
         if (this.stopping) return res.cork(() => respond(res, 'shuttingDown', 'the gateway is shutting down'));
-        if (!identity || !found) return res.cork(() => respond(res, 'unauthenticated', found ? 'the access token is not valid or has expired' : 'send an access token: ?access_token= or Sec-WebSocket-Protocol'));
+        if (!identity || !found)
+          return res.cork(() =>
+            respond(
+              res,
+              'unauthenticated',
+              found ? 'the access token is not valid or has expired' : 'send an access token: ?access_token= or Sec-WebSocket-Protocol',
+            ),
+          );
         const state: SocketState = {
           id: this.nextSocketId++,
           identity,

@@ -56,7 +56,12 @@ export type ServerFrame =
   /** A push: a read-model change (with its `$all` position) or an ephemeral signal (without). */
   | { topic: string; type: string; data: Record<string, unknown>; position?: number };
 
-export const errorFrame = (code: ErrorCode, message: string, topic?: string): ServerFrame => ({ op: 'error', code, message, ...(topic === undefined ? {} : { topic }) });
+export const errorFrame = (code: ErrorCode, message: string, topic?: string): ServerFrame => ({
+  op: 'error',
+  code,
+  message,
+  ...(topic === undefined ? {} : { topic }),
+});
 
 /** Parses one text frame; the error frame to answer when it is not a frame we know. */
 export function parseClientFrame(text: string): { frame: ClientFrame } | { error: ServerFrame } {
@@ -70,6 +75,7 @@ export function parseClientFrame(text: string): { frame: ClientFrame } | { error
   if (parsed.success) return { frame: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  const topicOf = typeof json === 'object' && json !== null && typeof (json as { topic?: unknown }).topic === 'string' ? (json as { topic: string }).topic : undefined;
+  const topicOf =
+    typeof json === 'object' && json !== null && typeof (json as { topic?: unknown }).topic === 'string' ? (json as { topic: string }).topic : undefined;
   return { error: errorFrame(errorCodes.invalidFrame, `${where}${issue?.message ?? 'not a frame'}`, topicOf) };
 }

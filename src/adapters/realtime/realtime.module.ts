@@ -66,8 +66,14 @@ class RealtimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
   providers: [
     {
       provide: RealtimeGateway,
-      useFactory: (infrastructure: Infrastructure, tokens: TokenIssuer, credentials: CredentialStore, log: Logger, runner: CommandRunner, sessions: SessionRevocationBus) =>
-        gatewayOf(infrastructure, tokens, credentials, log, { runner, sessions }),
+      useFactory: (
+        infrastructure: Infrastructure,
+        tokens: TokenIssuer,
+        credentials: CredentialStore,
+        log: Logger,
+        runner: CommandRunner,
+        sessions: SessionRevocationBus,
+      ) => gatewayOf(infrastructure, tokens, credentials, log, { runner, sessions }),
       inject: [INFRASTRUCTURE, TOKEN_ISSUER, CREDENTIAL_STORE, LOGGER, CommandRunner, SESSION_REVOCATIONS],
     },
     RealtimeLifecycle,

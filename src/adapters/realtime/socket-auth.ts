@@ -57,6 +57,8 @@ export class SocketAuthenticator {
       return null;
     }
     const access = await this.credentials.accessOf(claims.sessionId, claims.userId);
-    return access ? { userId: claims.userId, sessionId: claims.sessionId, role: access.role, permissions: access.permissions, expiresAt: claims.expiresAt } : null;
+    return access
+      ? { userId: claims.userId, sessionId: claims.sessionId, role: access.role, permissions: access.permissions, expiresAt: claims.expiresAt }
+      : null;
   }
 }

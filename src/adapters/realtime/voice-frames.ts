@@ -10,7 +10,10 @@
 import { z } from 'zod';
 import type { VoiceParticipantView } from '../../projections/voice/voice.queries';
 
-const sdp = z.string().min(1).max(64 * 1024);
+const sdp = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
 const iceCandidate = z.object({
   candidate: z.string().max(1024),
   sdpMid: z.string().max(64).nullish(),

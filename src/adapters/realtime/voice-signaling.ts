@@ -88,12 +88,15 @@ export class VoiceSignaling {
   /** Frames of one socket are handled one after another: a join, then its offer. */
   handle(ws: Socket, frame: VoiceClientFrame): Promise<void> {
     const state = ws.getUserData();
-    return this.lanes.run(String(state.id), () => this.handleInTurn(ws, frame)).catch((error: unknown) => {
-      if (error instanceof DomainError) return sendFrame(ws, errorFrame(codeOf(error), error.message, this.topicOf(state)));
-      if (error instanceof NegotiationError) return sendFrame(ws, errorFrame(errorCodes.illegalState, error.message, this.topicOf(state)));
-      if (error instanceof InvalidSdpError) return sendFrame(ws, errorFrame(errorCodes.invalidFrame, `the SDP could not be applied: ${error.message}`, this.topicOf(state)));
-      throw error;
-    });
+    return this.lanes
+      .run(String(state.id), () => this.handleInTurn(ws, frame))
+      .catch((error: unknown) => {
+        if (error instanceof DomainError) return sendFrame(ws, errorFrame(codeOf(error), error.message, this.topicOf(state)));
+        if (error instanceof NegotiationError) return sendFrame(ws, errorFrame(errorCodes.illegalState, error.message, this.topicOf(state)));
+        if (error instanceof InvalidSdpError)
+          return sendFrame(ws, errorFrame(errorCodes.invalidFrame, `the SDP could not be applied: ${error.message}`, this.topicOf(state)));
+        throw error;
+      });
   }
 
   /** The socket closed: its media goes now, its place in the channel after the grace period. */
@@ -114,7 +117,9 @@ export class VoiceSignaling {
       const userId = change.type === 'ChannelMemberRemoved' ? (change.data as { userId?: string }).userId : undefined;
       for (const connection of this.connections.inChannel(change.key, userId)) {
         this.hangUp(connection, 'access_revoked');
-        this.endSession(connection, 'access_revoked').catch((error: unknown) => this.options.log.warn({ err: error, channelId: connection.channelId }, 'could not end a voice session whose access was revoked'));
+        this.endSession(connection, 'access_revoked').catch((error: unknown) =>
+          this.options.log.warn({ err: error, channelId: connection.channelId }, 'could not end a voice session whose access was revoked'),
+        );
       }
     }
   }
@@ -151,7 +156,9 @@ export class VoiceSignaling {
   private async setSelf(connection: VoiceConnection, change: { muted: boolean } | { deafened: boolean }): Promise<void> {
     const { channelId, userId, sessionId } = connection;
     const request: VoiceRequest =
-      'muted' in change ? { type: 'SetSelfMute', data: { channelId, userId, sessionId, muted: change.muted, at: now() } } : { type: 'SetSelfDeafen', data: { channelId, userId, sessionId, deafened: change.deafened, at: now() } };
+      'muted' in change
+        ? { type: 'SetSelfMute', data: { channelId, userId, sessionId, muted: change.muted, at: now() } }
+        : { type: 'SetSelfDeafen', data: { channelId, userId, sessionId, deafened: change.deafened, at: now() } };
     try {
       await this.command(connection, request);
     } catch (error) {
@@ -174,7 +181,11 @@ export class VoiceSignaling {
     const sessionId = derivedId(context.commandId, 'voice-session');
     let result;
     try {
-      result = await this.options.commands.execute({ type: 'JoinVoiceChannel', data: { channelId, userId, sessionId, at: now() } }, context, previous?.channelId);
+      result = await this.options.commands.execute(
+        { type: 'JoinVoiceChannel', data: { channelId, userId, sessionId, at: now() } },
+        context,
+        previous?.channelId,
+      );
     } catch (error) {
       if (error instanceof DomainError) return sendFrame(ws, errorFrame(codeOf(error), error.message, voiceTopic(channelId)));
       throw error;

@@ -34,7 +34,9 @@ export function observePipeline(infrastructure: Infrastructure, onError: (error:
   const lagSeconds = meter.createObservableGauge('switchboard.projection.lag.seconds', {
     description: 'Age of the oldest event the projection has not applied yet; 0 when caught up',
   });
-  const parked = meter.createObservableGauge('switchboard.projection.parked', { description: 'Events the projection parked after its handler kept failing on them' });
+  const parked = meter.createObservableGauge('switchboard.projection.parked', {
+    description: 'Events the projection parked after its handler kept failing on them',
+  });
   const pending = meter.createObservableGauge('switchboard.jetstream.consumer.pending', {
     description: "Messages on the stream not yet delivered to the projection's durable consumer",
   });

@@ -37,7 +37,11 @@ class MetricsObservers implements OnApplicationBootstrap, BeforeApplicationShutd
 
 @Module({
   imports: [RealtimeModule],
-  providers: [{ provide: PrometheusMetrics, useFactory: (config: Config) => PrometheusMetrics.start(config.OTEL_SERVICE_NAME), inject: [CONFIG] }, MetricsObservers, MetricsServer],
+  providers: [
+    { provide: PrometheusMetrics, useFactory: (config: Config) => PrometheusMetrics.start(config.OTEL_SERVICE_NAME), inject: [CONFIG] },
+    MetricsObservers,
+    MetricsServer,
+  ],
   exports: [MetricsServer],
 })
 export class TelemetryModule {}

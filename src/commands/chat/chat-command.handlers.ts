@@ -18,7 +18,10 @@ type Without<C, K extends string> = C extends { type: infer T; data: infer D } ?
 export type ChannelRequest = Without<ChannelCommand, 'known'>;
 
 export class HandleChannelCommand extends Command<CommandResult> {
-  constructor(readonly command: ChannelRequest, readonly context: CommandContext) {
+  constructor(
+    readonly command: ChannelRequest,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -27,7 +30,10 @@ export class HandleChannelCommand extends Command<CommandResult> {
 export type ChatMessageRequest = Without<ChatMessageCommand, 'channel' | 'replyTarget'>;
 
 export class HandleChatMessageCommand extends Command<CommandResult> {
-  constructor(readonly command: ChatMessageRequest, readonly context: CommandContext) {
+  constructor(
+    readonly command: ChatMessageRequest,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -32,7 +32,10 @@ export interface CustomerBatchItem {
 export type CustomerBatchOutcome = { index: number; id: string } & ({ result: CommandResult } | { error: unknown });
 
 export class BatchUpdateCustomers extends Command<CustomerBatchOutcome[]> {
-  constructor(readonly items: readonly CustomerBatchItem[], readonly context: CommandContext & { actorId: string }) {
+  constructor(
+    readonly items: readonly CustomerBatchItem[],
+    readonly context: CommandContext & { actorId: string },
+  ) {
     super();
   }
 }
@@ -46,14 +49,18 @@ export class BatchUpdateCustomersHandler implements ICommandHandler<BatchUpdateC
 
   async execute({ items, context }: BatchUpdateCustomers): Promise<CustomerBatchOutcome[]> {
     const at = new Date().toISOString();
-    const staff = await staffOwners(this.users, items.map((item) => item.changes.ownerId));
+    const staff = await staffOwners(
+      this.users,
+      items.map((item) => item.changes.ownerId),
+    );
     const firstIndexOf = new Map<string, number>();
     for (const item of items) if (!firstIndexOf.has(item.customerId)) firstIndexOf.set(item.customerId, item.index);
 
     return mapConcurrently(items, ITEMS_IN_FLIGHT, async (item): Promise<CustomerBatchOutcome> => {
       const { index, customerId, changes, addTags, removeTags, expectedRevision } = item;
       try {
-        if (firstIndexOf.get(customerId) !== index) throw invalid('BatchNamesEachCustomerOnce', `customer ${customerId} is named by item ${firstIndexOf.get(customerId)} already`);
+        if (firstIndexOf.get(customerId) !== index)
+          throw invalid('BatchNamesEachCustomerOnce', `customer ${customerId} is named by item ${firstIndexOf.get(customerId)} already`);
         if (changes.ownerId && !staff.has(changes.ownerId)) throw ownerIsNotStaff(changes.ownerId);
         const itemContext = { ...context, commandId: derivedId(context.commandId, `batch-item#${index}:${customerId}`), causationId: context.commandId };
         const command = { type: 'UpdateCustomer', data: { customerId, changes, addTags, removeTags, expectedRevision, by: context.actorId, at } } as const;

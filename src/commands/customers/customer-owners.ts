@@ -2,9 +2,13 @@
 import { invalid } from '../../domain/errors';
 import type { ActiveUsers } from '../../ports/active-users.port';
 
-export const ownerIsNotStaff = (ownerId: string) => invalid('CustomerOwnersAreActiveStaff', `the owner ${ownerId} is not an active user who may read customers`);
+export const ownerIsNotStaff = (ownerId: string) =>
+  invalid('CustomerOwnersAreActiveStaff', `the owner ${ownerId} is not an active user who may read customers`);
 
 /** Of the owners named, those who may own customers: one query for any number. */
 export function staffOwners(users: ActiveUsers, ownerIds: readonly (string | null | undefined)[]): Promise<Set<string>> {
-  return users.holding(ownerIds.filter((id): id is string => typeof id === 'string'), 'customers:read');
+  return users.holding(
+    ownerIds.filter((id): id is string => typeof id === 'string'),
+    'customers:read',
+  );
 }

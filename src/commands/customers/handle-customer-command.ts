@@ -12,7 +12,10 @@ import type { CommandContext, CommandResult } from '../command-context';
 import { ownerIsNotStaff, staffOwners } from './customer-owners';
 
 export class HandleCustomerCommand extends Command<CommandResult> {
-  constructor(readonly command: CustomerCommand, readonly context: CommandContext) {
+  constructor(
+    readonly command: CustomerCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -14,11 +14,13 @@ type AddCustomersToGroup = Extract<CustomerGroupCommand, { type: 'AddCustomersTo
 
 /** A group command as a client asks for it: which customers exist is not the client's to say. */
 export type CustomerGroupRequest =
-  | Exclude<CustomerGroupCommand, AddCustomersToGroup>
-  | { type: 'AddCustomersToGroup'; data: Omit<AddCustomersToGroup['data'], 'unknownCustomerIds'> };
+  Exclude<CustomerGroupCommand, AddCustomersToGroup> | { type: 'AddCustomersToGroup'; data: Omit<AddCustomersToGroup['data'], 'unknownCustomerIds'> };
 
 export class HandleCustomerGroupCommand extends Command<CommandResult> {
-  constructor(readonly command: CustomerGroupRequest, readonly context: CommandContext) {
+  constructor(
+    readonly command: CustomerGroupRequest,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -30,7 +30,12 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {
     const account = await this.credentials.findById(userId);
     if (!account) throw invalidCredentials();
     await checkPassword(this.check, account, currentPassword, context);
-    const result = await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'ChangePassword', data: { userId, at: new Date().toISOString() } }, context);
+    const result = await this.runner.run(
+      userDecider,
+      { id: userId, stream: userStream(userId) },
+      { type: 'ChangePassword', data: { userId, at: new Date().toISOString() } },
+      context,
+    );
     await this.credentials.setPasswordHash(userId, await this.passwords.hash(newPassword));
     await this.revocations.announce(await this.credentials.revokeAllSessions(userId, 'password-changed', sessionId));
     return result;

@@ -30,7 +30,14 @@ export class FirstAdmin implements OnApplicationBootstrap {
     const existing = await this.credentials.findByLogin(email);
     if (existing) return this.warnUnlessAdmin(existing.userId, email);
     try {
-      await this.commands.execute(new RegisterUser({ email, username, password, displayName: 'Administrator' }, { ip: null, userAgent: 'start-up' }, newCommandContext({ actorId: null }), 'admin'));
+      await this.commands.execute(
+        new RegisterUser(
+          { email, username, password, displayName: 'Administrator' },
+          { ip: null, userAgent: 'start-up' },
+          newCommandContext({ actorId: null }),
+          'admin',
+        ),
+      );
     } catch (error) {
       if (!(error instanceof DomainError && (error.rule === 'EmailIsTaken' || error.rule === 'UsernameIsTaken'))) throw error;
       // Another node starting at the same moment took the email (and maybe the username first): it creates the admin.

@@ -36,7 +36,10 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSession> {
         await this.runner.run(
           userDecider,
           { id: outcome.userId, stream: userStream(outcome.userId) },
-          { type: 'RevokeSession', data: { userId: outcome.userId, sessionId: outcome.sessionId, reason: 'refresh-token-reuse', at: new Date().toISOString() } },
+          {
+            type: 'RevokeSession',
+            data: { userId: outcome.userId, sessionId: outcome.sessionId, reason: 'refresh-token-reuse', at: new Date().toISOString() },
+          },
           context,
         );
       }
@@ -44,6 +47,13 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSession> {
     }
     if (!(await this.credentials.accessOf(outcome.sessionId, outcome.userId))) throw refreshRefused();
     const access = await this.tokens.issueAccessToken({ userId: outcome.userId, sessionId: outcome.sessionId });
-    return { userId: outcome.userId, sessionId: outcome.sessionId, accessToken: access.token, refreshToken: successor.token, expiresIn: access.expiresIn, tokenType: 'Bearer' as const };
+    return {
+      userId: outcome.userId,
+      sessionId: outcome.sessionId,
+      accessToken: access.token,
+      refreshToken: successor.token,
+      expiresIn: access.expiresIn,
+      tokenType: 'Bearer' as const,
+    };
   }
 }

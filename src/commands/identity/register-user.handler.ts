@@ -30,14 +30,22 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUser> {
     // Not derived from an Idempotency-Key: an anonymous sender's key is nobody's, and replaying
     // someone else's would hand over their account. The unique email makes retries safe anyway.
     const userId = randomUUID();
-    const reservation = await this.credentials.reserve({ userId, email: input.email, username: input.username, passwordHash: await this.passwords.hash(input.password) });
+    const reservation = await this.credentials.reserve({
+      userId,
+      email: input.email,
+      username: input.username,
+      passwordHash: await this.passwords.hash(input.password),
+    });
     if (reservation === 'email-taken') throw conflict('EmailIsTaken', 'an account with this email exists');
     if (reservation === 'username-taken') throw conflict('UsernameIsTaken', 'this username is taken');
     try {
       const registered = await this.runner.run(
         userDecider,
         { id: userId, stream: userStream(userId) },
-        { type: 'RegisterUser', data: { userId, email: input.email, username: input.username, displayName: input.displayName ?? input.username, role, at: new Date().toISOString() } },
+        {
+          type: 'RegisterUser',
+          data: { userId, email: input.email, username: input.username, displayName: input.displayName ?? input.username, role, at: new Date().toISOString() },
+        },
         { ...context, commandId: randomUUID(), actorId: context.actorId ?? userId },
       );
       await this.progress.waitFor('users', registered.position);

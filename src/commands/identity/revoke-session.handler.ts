@@ -22,7 +22,8 @@ export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {
     if ('refreshToken' in target) {
       const session = await this.credentials.findSessionByRefreshToken(this.tokens.hashRefreshToken(target.refreshToken));
       // Logging out with an unknown token changes nothing, and says nothing.
-      if (session && (await this.credentials.revokeSession(session.sessionId, 'logout'))) await this.record(session.userId, session.sessionId, 'logout', context);
+      if (session && (await this.credentials.revokeSession(session.sessionId, 'logout')))
+        await this.record(session.userId, session.sessionId, 'logout', context);
       return;
     }
     if (!(await this.credentials.revokeOwnSession(target.sessionId, target.userId, 'revoked-by-user'))) {
@@ -33,6 +34,11 @@ export class RevokeSessionHandler implements ICommandHandler<RevokeSession> {
 
   private async record(userId: string, sessionId: string, reason: 'logout' | 'revoked-by-user', context: CommandContext): Promise<void> {
     await this.revocations.announce([sessionId]);
-    await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'RevokeSession', data: { userId, sessionId, reason, at: new Date().toISOString() } }, context);
+    await this.runner.run(
+      userDecider,
+      { id: userId, stream: userStream(userId) },
+      { type: 'RevokeSession', data: { userId, sessionId, reason, at: new Date().toISOString() } },
+      context,
+    );
   }
 }

@@ -11,7 +11,10 @@ import { CommandRunner } from '../command-runner';
 import type { CommandContext, CommandResult } from '../command-context';
 
 export class ChangeRolePermissions extends Command<CommandResult> {
-  constructor(readonly command: RoleCommand, readonly context: CommandContext) {
+  constructor(
+    readonly command: RoleCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -25,13 +25,25 @@ export class SessionIssuer {
     // The login event comes first: it refuses a deactivated user before any token exists.
     // Every login is a new session: a retried login is a second login, not a repeat of the first.
     const sessionId = randomUUID();
-    await this.runner.run(userDecider, { id: userId, stream: userStream(userId) }, { type: 'RecordLogin', data: { userId, sessionId, at: new Date().toISOString() } }, {
-      ...context,
-      commandId: randomUUID(),
-      actorId: userId,
-    });
+    await this.runner.run(
+      userDecider,
+      { id: userId, stream: userStream(userId) },
+      { type: 'RecordLogin', data: { userId, sessionId, at: new Date().toISOString() } },
+      {
+        ...context,
+        commandId: randomUUID(),
+        actorId: userId,
+      },
+    );
     const refresh = this.tokens.newRefreshToken();
-    await this.credentials.createSession({ id: sessionId, userId, expiresAt: this.refreshExpiry(), userAgent: client.userAgent, ip: client.ip, refreshTokenHash: refresh.hash });
+    await this.credentials.createSession({
+      id: sessionId,
+      userId,
+      expiresAt: this.refreshExpiry(),
+      userAgent: client.userAgent,
+      ip: client.ip,
+      refreshTokenHash: refresh.hash,
+    });
     const access = await this.tokens.issueAccessToken({ userId, sessionId });
     return { userId, sessionId, accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn, tokenType: 'Bearer' };
   }

@@ -12,7 +12,10 @@ import type { CommandContext, CommandResult } from '../command-context';
 import { customerExists } from '../customers/existing-customers';
 
 export class HandleTicketCommand extends Command<CommandResult> {
-  constructor(readonly command: TicketCommand, readonly context: CommandContext) {
+  constructor(
+    readonly command: TicketCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -7,7 +7,10 @@ import type { CommandContext, CommandResult } from '../command-context';
 import { VoiceCommands, type VoiceRequest } from './voice-commands';
 
 export class HandleVoiceCommand extends Command<CommandResult> {
-  constructor(readonly request: VoiceRequest, readonly context: CommandContext) {
+  constructor(
+    readonly request: VoiceRequest,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -64,7 +64,12 @@ export class VoiceCommands {
   }
 }
 
-const CHANNEL_AWARE: ReadonlySet<VoiceChannelCommand['type']> = new Set(['JoinVoiceChannel', 'SetServerMute', 'DisconnectVoiceParticipant', 'SetVoiceUserLimit']);
+const CHANNEL_AWARE: ReadonlySet<VoiceChannelCommand['type']> = new Set([
+  'JoinVoiceChannel',
+  'SetServerMute',
+  'DisconnectVoiceParticipant',
+  'SetVoiceUserLimit',
+]);
 
 function needsChannel(request: VoiceRequest): request is Exclude<VoiceRequest, VoiceChannelCommand> {
   return CHANNEL_AWARE.has(request.type);

@@ -29,7 +29,10 @@ export type ChannelSettings = {
  * anyone else is refused as not found rather than inviting a user who does not exist.
  */
 export type ChannelCommand =
-  | { type: 'CreateChannel'; data: { channelId: string; kind: ChannelType; settings: ChannelSettings; members: string[]; known: readonly string[]; actor: ChannelActor; at: string } }
+  | {
+      type: 'CreateChannel';
+      data: { channelId: string; kind: ChannelType; settings: ChannelSettings; members: string[]; known: readonly string[]; actor: ChannelActor; at: string };
+    }
   | { type: 'UpdateChannel'; data: { channelId: string; changes: Partial<ChannelSettings>; actor: ChannelActor; at: string } }
   | { type: 'DeleteChannel'; data: { channelId: string; actor: ChannelActor; at: string } }
   | { type: 'AddChannelMember'; data: { channelId: string; userId: string; known: readonly string[]; actor: ChannelActor; at: string } }
@@ -116,7 +119,9 @@ export const channelDecider: Decider<ChannelCommand, ChannelEvent, ChannelState>
     switch (command.type) {
       case 'UpdateChannel': {
         if (!manages) throw forbidden('OwnersManageChannels', 'only the channel owner or an admin changes it');
-        const changes = Object.fromEntries(Object.entries(command.data.changes).filter(([key, value]) => value !== undefined && state.settings[key as keyof ChannelSettings] !== value));
+        const changes = Object.fromEntries(
+          Object.entries(command.data.changes).filter(([key, value]) => value !== undefined && state.settings[key as keyof ChannelSettings] !== value),
+        );
         return Object.keys(changes).length === 0 ? [] : [{ type: 'ChannelUpdated', data: { channelId, changes, by: actor.id, at } }];
       }
       case 'DeleteChannel':
@@ -131,8 +136,10 @@ export const channelDecider: Decider<ChannelCommand, ChannelEvent, ChannelState>
         return [joinOrInvite(command.data.userId, actor, { channelId, kind: state.kind, name: state.settings.name, at })];
       case 'RemoveChannelMember':
         if (state.kind === 'dm') throw illegalState('DirectMessagesHaveExactlyTwoMembers', 'a dm channel keeps its two members');
-        if (!manages && command.data.userId !== actor.id) throw forbidden('MembersLeaveOrOwnersRemove', 'you may remove yourself; the owner or an admin removes others');
-        if (state.invited.has(command.data.userId)) return [{ type: 'ChannelInvitationWithdrawn', data: { channelId, userId: command.data.userId, by: actor.id, at } }];
+        if (!manages && command.data.userId !== actor.id)
+          throw forbidden('MembersLeaveOrOwnersRemove', 'you may remove yourself; the owner or an admin removes others');
+        if (state.invited.has(command.data.userId))
+          return [{ type: 'ChannelInvitationWithdrawn', data: { channelId, userId: command.data.userId, by: actor.id, at } }];
         if (!state.members.has(command.data.userId)) return [];
         return [{ type: 'ChannelMemberRemoved', data: { channelId, userId: command.data.userId, by: actor.id, at } }];
       default:

@@ -22,12 +22,28 @@ export interface ReplyTarget {
 }
 
 export type ChatMessageCommand =
-  | { type: 'PostChatMessage'; data: { messageId: string; channelId: string; content: string; replyTo: string | null; nonce: string | null; actor: ChannelActor; channel: ChannelAccess; replyTarget: ReplyTarget | null; at: string } }
+  | {
+      type: 'PostChatMessage';
+      data: {
+        messageId: string;
+        channelId: string;
+        content: string;
+        replyTo: string | null;
+        nonce: string | null;
+        actor: ChannelActor;
+        channel: ChannelAccess;
+        replyTarget: ReplyTarget | null;
+        at: string;
+      };
+    }
   | { type: 'EditChatMessage'; data: { messageId: string; content: string; actor: ChannelActor; channel: ChannelAccess; at: string } }
   | { type: 'DeleteChatMessage'; data: { messageId: string; actor: ChannelActor; channel: ChannelAccess; at: string } };
 
 export type ChatMessageEvent =
-  | { type: 'ChatMessagePosted'; data: { messageId: string; channelId: string; authorId: string; content: string; replyTo: string | null; nonce: string | null; at: string } }
+  | {
+      type: 'ChatMessagePosted';
+      data: { messageId: string; channelId: string; authorId: string; content: string; replyTo: string | null; nonce: string | null; at: string };
+    }
   | { type: 'ChatMessageEdited'; data: { messageId: string; channelId: string; content: string; at: string } }
   | { type: 'ChatMessageDeleted'; data: { messageId: string; channelId: string; by: string; at: string } };
 
@@ -56,7 +72,8 @@ export const chatMessageDecider: Decider<ChatMessageCommand, ChatMessageEvent, C
     if (command.type === 'PostChatMessage') {
       const { channelId, content, replyTo, nonce } = command.data;
       if (!channel.active || !channel.isMember) throw noSuchChannel();
-      if (replyTo !== null && command.data.replyTarget?.channelId !== channelId) throw notFound('RepliesAnswerAMessageOfTheChannel', 'replyTo names no message of this channel');
+      if (replyTo !== null && command.data.replyTarget?.channelId !== channelId)
+        throw notFound('RepliesAnswerAMessageOfTheChannel', 'replyTo names no message of this channel');
       // The same client nonce again (a retry) is the same message: nothing new.
       if (state.status !== 'none') return [];
       return [{ type: 'ChatMessagePosted', data: { messageId, channelId, authorId: actor.id, content, replyTo, nonce, at } }];

@@ -36,8 +36,7 @@ export type CustomerGroupEvent =
   | { type: 'CustomersRemovedFromGroup'; data: Change & { customerIds: string[] } };
 
 export type CustomerGroupState =
-  | { phase: 'none'; revision: -1 }
-  | { phase: 'existing' | 'deleted'; revision: number; details: CustomerGroupDetails; members: ReadonlySet<string> };
+  { phase: 'none'; revision: -1 } | { phase: 'existing' | 'deleted'; revision: number; details: CustomerGroupDetails; members: ReadonlySet<string> };
 
 export const customerGroupDecider: Decider<CustomerGroupCommand, CustomerGroupEvent, CustomerGroupState> = {
   initialState: () => ({ phase: 'none', revision: -1 }),
@@ -74,7 +73,9 @@ export const customerGroupDecider: Decider<CustomerGroupCommand, CustomerGroupEv
     switch (command.type) {
       case 'UpdateCustomerGroup': {
         requireRevision(state.revision, command.data.expectedRevision);
-        const changes = Object.fromEntries(Object.entries(command.data.changes).filter(([field, value]) => value !== undefined && value !== state.details[field as keyof CustomerGroupDetails]));
+        const changes = Object.fromEntries(
+          Object.entries(command.data.changes).filter(([field, value]) => value !== undefined && value !== state.details[field as keyof CustomerGroupDetails]),
+        );
         return Object.keys(changes).length > 0 ? [{ type: 'CustomerGroupChanged', data: { groupId, changes, by, at } }] : [];
       }
       case 'DeleteCustomerGroup':

@@ -40,7 +40,16 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ['admin', 'auditor', 'user', 'guest', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
-const member: Permission[] = ['profile:read', 'profile:update', 'tickets:create', 'tickets:read-own', 'channels:read', 'channels:write', 'voice:join', 'sync:use'];
+const member: Permission[] = [
+  'profile:read',
+  'profile:update',
+  'tickets:create',
+  'tickets:read-own',
+  'channels:read',
+  'channels:write',
+  'voice:join',
+  'sync:use',
+];
 const ticketStaff: Permission[] = ['tickets:read-all', 'tickets:update-all', 'tickets:internal-notes'];
 const customerStaff = PERMISSIONS.filter((permission) => permission.startsWith('customers:') || permission.startsWith('customer-groups:'));
 
@@ -55,4 +64,3 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
 export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
 }
-

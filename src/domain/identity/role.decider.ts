@@ -46,7 +46,8 @@ export const roleDecider: Decider<RoleCommand, RoleEvent, RoleState> = {
     }
     const revoked = inOrder([...current].filter((p) => !next.has(p)));
     const granted = inOrder([...next].filter((p) => !current.has(p)));
-    if (role === 'admin' && revoked.length > 0) throw forbidden('AdminKeepsEveryPermission', `admin keeps every permission; refused to revoke ${revoked.join(', ')}`);
+    if (role === 'admin' && revoked.length > 0)
+      throw forbidden('AdminKeepsEveryPermission', `admin keeps every permission; refused to revoke ${revoked.join(', ')}`);
     if (granted.length === 0 && revoked.length === 0) return [];
     return [{ type: 'RolePermissionsChanged', data: { role, granted, revoked, permissions: inOrder([...next]), by, at } }];
   },

@@ -29,8 +29,7 @@ export type UserEvent =
   | { type: 'SessionRevoked'; data: { userId: string; sessionId: string; reason: SessionRevocationReason; at: string } };
 
 export type UserState =
-  | { status: 'unregistered' }
-  | { status: 'active' | 'deactivated'; role: Role; lockedUntil: string | null; revokedSessions: ReadonlySet<string> };
+  { status: 'unregistered' } | { status: 'active' | 'deactivated'; role: Role; lockedUntil: string | null; revokedSessions: ReadonlySet<string> };
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
   initialState: () => ({ status: 'unregistered' }),
@@ -73,7 +72,9 @@ export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
       case 'ChangeRole':
         if (command.data.by === command.data.userId) throw forbidden('AdminsDoNotChangeTheirOwnRole', 'ask another admin to change your role');
         if (state.role === command.data.role) return [];
-        return [{ type: 'UserRoleChanged', data: { userId: command.data.userId, from: state.role, to: command.data.role, by: command.data.by, at: command.data.at } }];
+        return [
+          { type: 'UserRoleChanged', data: { userId: command.data.userId, from: state.role, to: command.data.role, by: command.data.by, at: command.data.at } },
+        ];
       case 'DeactivateUser':
         if (command.data.by === command.data.userId) throw forbidden('AdminsDoNotDeactivateThemselves', 'ask another admin to deactivate your account');
         if (state.status === 'deactivated') return [];

@@ -74,7 +74,8 @@ export interface PushOrigin {
 
 export function decideSyncPush(push: SyncPush, states: PushStates, { actorId, sessionId }: PushOrigin, at: string): PushDecision {
   const repeated = repeatedRecords(push);
-  if (repeated.length > 0) throw new PushedRecordsRefused(invalid('RecordsAppearOnceInAPush', 'a record is saved (created or updated) once per push, and deleted once'), repeated);
+  if (repeated.length > 0)
+    throw new PushedRecordsRefused(invalid('RecordsAppearOnceInAPush', 'a record is saved (created or updated) once per push, and deleted once'), repeated);
   const pushing = new PushInProgress(states);
 
   for (const { id, fields } of push.projects.saved) pushing.project({ type: 'SaveProject', data: { projectId: id, fields, actorId, sessionId, at } });
@@ -121,18 +122,28 @@ class PushInProgress {
 
   task(command: TaskCommand): TaskEvent[] {
     const id = command.data.taskId;
-    return decideFor('tasks', id, () => taskDecider.decide(command, this.taskState(id)), (events) => {
-      this.tasks.set(id, events.reduce(taskDecider.evolve, this.taskState(id)));
-      this.decision.tasks.set(id, [...(this.decision.tasks.get(id) ?? []), ...events]);
-    });
+    return decideFor(
+      'tasks',
+      id,
+      () => taskDecider.decide(command, this.taskState(id)),
+      (events) => {
+        this.tasks.set(id, events.reduce(taskDecider.evolve, this.taskState(id)));
+        this.decision.tasks.set(id, [...(this.decision.tasks.get(id) ?? []), ...events]);
+      },
+    );
   }
 
   project(command: ProjectCommand): ProjectEvent[] {
     const id = command.data.projectId;
-    return decideFor('projects', id, () => projectDecider.decide(command, this.projectState(id)), (events) => {
-      this.projects.set(id, events.reduce(projectDecider.evolve, this.projectState(id)));
-      this.decision.projects.set(id, [...(this.decision.projects.get(id) ?? []), ...events]);
-    });
+    return decideFor(
+      'projects',
+      id,
+      () => projectDecider.decide(command, this.projectState(id)),
+      (events) => {
+        this.projects.set(id, events.reduce(projectDecider.evolve, this.projectState(id)));
+        this.decision.projects.set(id, [...(this.decision.projects.get(id) ?? []), ...events]);
+      },
+    );
   }
 }
 
@@ -172,5 +183,11 @@ function projectAsSeenBy(project: ProjectState, actorId: string, deletedByPush: 
 /** Records saved twice, or deleted twice: which of the two the client meant cannot be told. */
 function repeatedRecords(push: SyncPush): RecordRef[] {
   const twice = (table: SyncTable, ids: readonly string[]) => ids.filter((id, index) => ids.indexOf(id) !== index).map((id) => ({ table, id }));
-  return (['projects', 'tasks'] as const).flatMap((table) => [...twice(table, push[table].saved.map((r) => r.id)), ...twice(table, push[table].deleted)]);
+  return (['projects', 'tasks'] as const).flatMap((table) => [
+    ...twice(
+      table,
+      push[table].saved.map((r) => r.id),
+    ),
+    ...twice(table, push[table].deleted),
+  ]);
 }

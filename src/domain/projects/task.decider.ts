@@ -39,10 +39,7 @@ export type TaskEvent =
   | { type: 'TaskUpdated'; data: { taskId: string; at: string } & Partial<TaskFields> }
   | { type: 'TaskDeleted'; data: { taskId: string; cause: TaskDeletionCause; at: string } };
 
-export type TaskState =
-  | { status: 'none' }
-  | ({ status: 'active'; ownerId: string } & TaskFields)
-  | { status: 'deleted'; ownerId: string };
+export type TaskState = { status: 'none' } | ({ status: 'active'; ownerId: string } & TaskFields) | { status: 'deleted'; ownerId: string };
 
 const EMPTY_TASK: TaskFields = { title: '', description: '', isCompleted: false, projectId: '' };
 
@@ -74,7 +71,8 @@ export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
       case 'SaveTask': {
         const { fields, project } = command.data;
         if (state.status === 'deleted') throw conflict('DeletedTasksStayDeleted', `task ${taskId} was deleted`);
-        if (fields.projectId && !isRecordId(fields.projectId)) throw invalid('TasksNameTheirProjectById', `task ${taskId}: ${fields.projectId} is not a project id`);
+        if (fields.projectId && !isRecordId(fields.projectId))
+          throw invalid('TasksNameTheirProjectById', `task ${taskId}: ${fields.projectId} is not a project id`);
         // Only a task that goes into the project now is refused: one filed before this rule keeps its project.
         const filedNow = state.status === 'none' || (fields.projectId !== undefined && fields.projectId !== state.projectId);
         if (project === 'missing' && filedNow) throw projectOfTaskNotFound(taskId, fields.projectId ?? '');

@@ -21,7 +21,10 @@ export interface Actor {
 }
 
 export type TicketCommand =
-  | { type: 'OpenTicket'; data: { ticketId: string; messageId: string; title: string; message: string; priority: TicketPriority; customerId?: string; actor: Actor; at: string } }
+  | {
+      type: 'OpenTicket';
+      data: { ticketId: string; messageId: string; title: string; message: string; priority: TicketPriority; customerId?: string; actor: Actor; at: string };
+    }
   | { type: 'PostTicketMessage'; data: { ticketId: string; messageId: string; content: string; actor: Actor; at: string } }
   | { type: 'ChangeTicketStatus'; data: { ticketId: string; status: TicketStatus; actor: Actor; at: string } }
   | { type: 'MarkTicketRead'; data: { ticketId: string; upToMessageId: string; actor: Actor; at: string } }
@@ -64,7 +67,16 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
 
   evolve(state, event) {
     if (event.type === 'TicketOpened') {
-      return { status: 'open', ownerId: event.data.ownerId, priority: event.data.priority, assigneeId: null, tags: new Set(), messageIds: new Set(), readUpTo: new Map(), customerId: event.data.customerId ?? null };
+      return {
+        status: 'open',
+        ownerId: event.data.ownerId,
+        priority: event.data.priority,
+        assigneeId: null,
+        tags: new Set(),
+        messageIds: new Set(),
+        readUpTo: new Map(),
+        customerId: event.data.customerId ?? null,
+      };
     }
     if (state.status === 'none') return state;
     switch (event.type) {
@@ -107,10 +119,15 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         if (ticket.status === 'closed') throw illegalState('ClosedTicketTakesNoMessages', 'reopen the ticket to write in it');
         ownerOrStaff(ticket, actor);
         if (ticket.messageIds.has(command.data.messageId)) return [];
-        const posted: TicketEvent = { type: 'TicketMessagePosted', data: { ticketId, messageId: command.data.messageId, authorId: actor.id, byStaff: actor.updatesAll, content: command.data.content, at } };
+        const posted: TicketEvent = {
+          type: 'TicketMessagePosted',
+          data: { ticketId, messageId: command.data.messageId, authorId: actor.id, byStaff: actor.updatesAll, content: command.data.content, at },
+        };
         const writer = actor.updatesAll ? 'staff' : 'owner';
         const next = TICKET_TRANSITIONS.onMessage[writer][ticket.status];
-        return next ? [posted, { type: 'TicketStatusChanged', data: { ticketId, from: ticket.status, to: next, by: actor.id, cause: 'message', at } }] : [posted];
+        return next
+          ? [posted, { type: 'TicketStatusChanged', data: { ticketId, from: ticket.status, to: next, by: actor.id, cause: 'message', at } }]
+          : [posted];
       }
       case 'ChangeTicketStatus': {
         const to = command.data.status;

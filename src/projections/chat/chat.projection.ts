@@ -75,7 +75,9 @@ export const chatProjection: Projection = {
             id uuid PRIMARY KEY, kind text NOT NULL, name text NOT NULL, topic text, category text, position int NOT NULL,
             owner_id uuid NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, deleted_at timestamptz
           )`.execute(db);
-        await sql`CREATE TABLE IF NOT EXISTS channel_members (channel_id uuid NOT NULL, user_id uuid NOT NULL, joined_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (channel_id, user_id))`.execute(db);
+        await sql`CREATE TABLE IF NOT EXISTS channel_members (channel_id uuid NOT NULL, user_id uuid NOT NULL, joined_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (channel_id, user_id))`.execute(
+          db,
+        );
         await sql`CREATE INDEX channel_members_user ON channel_members (user_id)`.execute(db);
         await sql`
           CREATE TABLE chat_messages (
@@ -101,23 +103,46 @@ export const chatProjection: Projection = {
       const at = new Date(d.at);
       await trx
         .insertInto('channels')
-        .values({ id: d.channelId, kind: d.kind, name: d.name, topic: d.topic, category: d.category, position: d.position, owner_id: d.ownerId, created_at: at, updated_at: at, deleted_at: null })
+        .values({
+          id: d.channelId,
+          kind: d.kind,
+          name: d.name,
+          topic: d.topic,
+          category: d.category,
+          position: d.position,
+          owner_id: d.ownerId,
+          created_at: at,
+          updated_at: at,
+          deleted_at: null,
+        })
         .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelUpdated(event, { trx, notify }) {
       const d = event.data as ChannelData<'ChannelUpdated'>;
-      await trx.updateTable('channels').set({ ...d.changes, updated_at: new Date(d.at) }).where('id', '=', d.channelId).execute();
+      await trx
+        .updateTable('channels')
+        .set({ ...d.changes, updated_at: new Date(d.at) })
+        .where('id', '=', d.channelId)
+        .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelDeleted(event, { trx, notify }) {
       const d = event.data as ChannelData<'ChannelDeleted'>;
-      await trx.updateTable('channels').set({ deleted_at: new Date(d.at), updated_at: new Date(d.at) }).where('id', '=', d.channelId).execute();
+      await trx
+        .updateTable('channels')
+        .set({ deleted_at: new Date(d.at), updated_at: new Date(d.at) })
+        .where('id', '=', d.channelId)
+        .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelMemberAdded(event, { trx, notify }) {
       const d = event.data as ChannelData<'ChannelMemberAdded'>;
-      await trx.insertInto('channel_members').values({ channel_id: d.channelId, user_id: d.userId, joined_at: new Date(d.at) }).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('channel_members')
+        .values({ channel_id: d.channelId, user_id: d.userId, joined_at: new Date(d.at) })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelMemberRemoved(event, { trx, notify }) {
@@ -127,7 +152,11 @@ export const chatProjection: Projection = {
     },
     async ChannelInvitationSent(event, { trx, notify }) {
       const d = event.data as ChannelData<'ChannelInvitationSent'>;
-      await trx.insertInto('channel_invitations').values({ channel_id: d.channelId, user_id: d.userId, invited_by: d.by, invited_at: new Date(d.at) }).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('channel_invitations')
+        .values({ channel_id: d.channelId, user_id: d.userId, invited_by: d.by, invited_at: new Date(d.at) })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
       notify({ key: inviteeKey(d.userId), type: event.type, data: event.data });
     },
@@ -138,18 +167,37 @@ export const chatProjection: Projection = {
       const d = event.data as MessageData<'ChatMessagePosted'>;
       await trx
         .insertInto('chat_messages')
-        .values({ id: d.messageId, channel_id: d.channelId, author_id: d.authorId, content: d.content, reply_to: d.replyTo, nonce: d.nonce, created_at: new Date(d.at), edited_at: null, deleted_at: null, position: event.position })
+        .values({
+          id: d.messageId,
+          channel_id: d.channelId,
+          author_id: d.authorId,
+          content: d.content,
+          reply_to: d.replyTo,
+          nonce: d.nonce,
+          created_at: new Date(d.at),
+          edited_at: null,
+          deleted_at: null,
+          position: event.position,
+        })
         .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChatMessageEdited(event, { trx, notify }) {
       const d = event.data as MessageData<'ChatMessageEdited'>;
-      await trx.updateTable('chat_messages').set({ content: d.content, edited_at: new Date(d.at) }).where('id', '=', d.messageId).execute();
+      await trx
+        .updateTable('chat_messages')
+        .set({ content: d.content, edited_at: new Date(d.at) })
+        .where('id', '=', d.messageId)
+        .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChatMessageDeleted(event, { trx, notify }) {
       const d = event.data as MessageData<'ChatMessageDeleted'>;
-      await trx.updateTable('chat_messages').set({ content: null, deleted_at: new Date(d.at) }).where('id', '=', d.messageId).execute();
+      await trx
+        .updateTable('chat_messages')
+        .set({ content: null, deleted_at: new Date(d.at) })
+        .where('id', '=', d.messageId)
+        .execute();
       notify({ key: d.channelId, type: event.type, data: { messageId: d.messageId, channelId: d.channelId, by: d.by, at: d.at } });
     },
   },

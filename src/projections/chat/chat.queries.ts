@@ -11,7 +11,17 @@ export interface ChatViewer {
   moderator: boolean;
 }
 
-const channelColumns = ['c.id', 'c.kind', 'c.name', 'c.topic', 'c.category', 'c.position', 'c.owner_id as ownerId', 'c.created_at as createdAt', 'c.updated_at as updatedAt'] as const;
+const channelColumns = [
+  'c.id',
+  'c.kind',
+  'c.name',
+  'c.topic',
+  'c.category',
+  'c.position',
+  'c.owner_id as ownerId',
+  'c.created_at as createdAt',
+  'c.updated_at as updatedAt',
+] as const;
 
 /** A member of a channel that still exists: membership rows outlive ChannelDeleted. */
 export async function isMember(db: ReadModelDb, channelId: string, userId: string): Promise<boolean> {
@@ -114,9 +124,16 @@ export interface MessagesPage {
  * `nextAfter` goes on from there), both together read the newest of the gap between them.
  * Answers which cursor names no message of the channel instead.
  */
-export async function channelMessages(db: ReadModelDb, channelId: string, page: MessagesPageRequest): Promise<MessagesPage | { unknownCursor: 'before' | 'after' }> {
+export async function channelMessages(
+  db: ReadModelDb,
+  channelId: string,
+  page: MessagesPageRequest,
+): Promise<MessagesPage | { unknownCursor: 'before' | 'after' }> {
   const cursors = [page.before, page.after].filter((id) => id !== undefined);
-  const known = cursors.length === 0 ? [] : await db.selectFrom('chat_messages').select(['id', 'position']).where('channel_id', '=', channelId).where('id', 'in', cursors).execute();
+  const known =
+    cursors.length === 0
+      ? []
+      : await db.selectFrom('chat_messages').select(['id', 'position']).where('channel_id', '=', channelId).where('id', 'in', cursors).execute();
   const positionOf = (id: string | undefined) => known.find((row) => row.id === id)?.position;
   const before = positionOf(page.before);
   const after = positionOf(page.after);
@@ -136,8 +153,21 @@ type ChatMessageView = Awaited<ReturnType<typeof messagesBetween>>[number];
 async function messagesBetween(db: ReadModelDb, channelId: string, range: { before?: number; after?: number; limit: number; forward: boolean }) {
   let query = db
     .selectFrom('chat_messages as m')
-    .select(['m.id', 'm.content', 'm.reply_to as replyTo', 'm.nonce', 'm.created_at as createdAt', 'm.edited_at as editedAt', 'm.deleted_at as deletedAt', 'm.position'])
-    .select((eb) => jsonObjectFrom(eb.selectFrom('users as u').select(['u.id', 'u.username', 'u.display_name as displayName']).whereRef('u.id', '=', 'm.author_id')).as('author'))
+    .select([
+      'm.id',
+      'm.content',
+      'm.reply_to as replyTo',
+      'm.nonce',
+      'm.created_at as createdAt',
+      'm.edited_at as editedAt',
+      'm.deleted_at as deletedAt',
+      'm.position',
+    ])
+    .select((eb) =>
+      jsonObjectFrom(eb.selectFrom('users as u').select(['u.id', 'u.username', 'u.display_name as displayName']).whereRef('u.id', '=', 'm.author_id')).as(
+        'author',
+      ),
+    )
     .select('m.author_id as authorId')
     .where('m.channel_id', '=', channelId)
     .orderBy('m.position', range.forward ? 'asc' : 'desc')

@@ -6,7 +6,15 @@ import { decodeCursor, pageOf } from '../runtime/page-cursor';
 const columns = ['g.id', 'g.name', 'g.description', 'g.member_count', 'g.created_at', 'g.updated_at', 'g.revision'] as const;
 
 function toGroup(row: { id: string; name: string; description: string | null; member_count: number; created_at: Date; updated_at: Date; revision: number }) {
-  return { id: row.id, name: row.name, description: row.description, size: Number(row.member_count), createdAt: row.created_at, updatedAt: row.updated_at, revision: Number(row.revision) };
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    size: Number(row.member_count),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    revision: Number(row.revision),
+  };
 }
 
 export async function listCustomerGroups(db: ReadModelDb, page: { cursor?: string; limit: number }) {

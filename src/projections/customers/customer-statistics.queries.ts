@@ -27,8 +27,19 @@ export async function customerStatistics(db: ReadModelDb, query: StatisticsQuery
       .select([sql<string>`week::text`.as('week'), 'count'])
       .where('week', '>=', weekStarts[0]!)
       .execute(),
-    db.selectFrom('customer_groups').select(['id', 'name', 'member_count']).where('deleted_at', 'is', null).orderBy('member_count', 'desc').orderBy('id').limit(query.groups).execute(),
-    db.selectFrom('customer_groups').select((eb) => eb.fn.countAll<number>().as('n')).where('deleted_at', 'is', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('customer_groups')
+      .select(['id', 'name', 'member_count'])
+      .where('deleted_at', 'is', null)
+      .orderBy('member_count', 'desc')
+      .orderBy('id')
+      .limit(query.groups)
+      .execute(),
+    db
+      .selectFrom('customer_groups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow(),
   ]);
   const byStatus = Object.fromEntries(CUSTOMER_STATUSES.map((status) => [status, 0])) as Record<string, number>;
   for (const row of statuses) byStatus[row.status] = Number(row.count);

@@ -42,12 +42,18 @@ function customerRow(event: RecordedEvent) {
 /** Every change of a customer row also moves its revision (the ETag) and update time. */
 function touchCustomer(trx: Transaction<DB>, event: RecordedEvent) {
   const { customerId, at } = event.data as { customerId: string; at: string };
-  return trx.updateTable('customers').set({ updated_at: new Date(at), revision: event.revision }).where('id', '=', customerId);
+  return trx
+    .updateTable('customers')
+    .set({ updated_at: new Date(at), revision: event.revision })
+    .where('id', '=', customerId);
 }
 
 function touchGroup(trx: Transaction<DB>, event: RecordedEvent) {
   const { groupId, at } = event.data as { groupId: string; at: string };
-  return trx.updateTable('customer_groups').set({ updated_at: new Date(at), revision: event.revision }).where('id', '=', groupId);
+  return trx
+    .updateTable('customer_groups')
+    .set({ updated_at: new Date(at), revision: event.revision })
+    .where('id', '=', groupId);
 }
 
 const appliers: Partial<Record<Event['type'], Apply>> = {
@@ -75,7 +81,11 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
   },
   async CustomerDeleted(event, trx, statistics) {
     const data = event.data as DataOf<'CustomerDeleted'>;
-    const row = await touchCustomer(trx, event).set({ deleted_at: new Date(data.at) }).where('deleted_at', 'is', null).returning('status').executeTakeFirst();
+    const row = await touchCustomer(trx, event)
+      .set({ deleted_at: new Date(data.at) })
+      .where('deleted_at', 'is', null)
+      .returning('status')
+      .executeTakeFirst();
     if (row) statistics.deleted(row.status);
     // A deleted customer leaves every group it was in.
     await sql`
@@ -87,7 +97,16 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
     const at = new Date(data.at);
     await trx
       .insertInto('customer_groups')
-      .values({ id: data.groupId, name: data.name, description: data.description, member_count: 0, created_at: at, updated_at: at, deleted_at: null, revision: event.revision })
+      .values({
+        id: data.groupId,
+        name: data.name,
+        description: data.description,
+        member_count: 0,
+        created_at: at,
+        updated_at: at,
+        deleted_at: null,
+        revision: event.revision,
+      })
       .execute();
   },
   async CustomerGroupChanged(event, trx) {
@@ -97,7 +116,9 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
   async CustomerGroupDeleted(event, trx) {
     const data = event.data as DataOf<'CustomerGroupDeleted'>;
     await trx.deleteFrom('customer_group_members').where('group_id', '=', data.groupId).execute();
-    await touchGroup(trx, event).set({ deleted_at: new Date(data.at), member_count: 0 }).execute();
+    await touchGroup(trx, event)
+      .set({ deleted_at: new Date(data.at), member_count: 0 })
+      .execute();
   },
   async CustomersAddedToGroup(event, trx) {
     const data = event.data as DataOf<'CustomersAddedToGroup'>;
@@ -113,7 +134,12 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
   },
   async CustomersRemovedFromGroup(event, trx) {
     const data = event.data as DataOf<'CustomersRemovedFromGroup'>;
-    const removed = await trx.deleteFrom('customer_group_members').where('group_id', '=', data.groupId).where('customer_id', 'in', data.customerIds).returning('customer_id').execute();
+    const removed = await trx
+      .deleteFrom('customer_group_members')
+      .where('group_id', '=', data.groupId)
+      .where('customer_id', 'in', data.customerIds)
+      .returning('customer_id')
+      .execute();
     await touchGroup(trx, event)
       .set((eb) => ({ member_count: eb('member_count', '-', removed.length) }))
       .execute();

@@ -23,16 +23,43 @@ export interface CustomerListQuery {
 /** Tickets listed in a customer's detail; the full list is GET /tickets?customerId=. */
 const DETAIL_TICKETS = 50;
 
-const columns = ['c.id', 'c.name', 'c.email', 'c.phone', 'c.company', 'c.address', 'c.status', 'c.tags', 'c.owner_id', 'c.created_at', 'c.updated_at', 'c.revision'] as const;
+const columns = [
+  'c.id',
+  'c.name',
+  'c.email',
+  'c.phone',
+  'c.company',
+  'c.address',
+  'c.status',
+  'c.tags',
+  'c.owner_id',
+  'c.created_at',
+  'c.updated_at',
+  'c.revision',
+] as const;
 
 /** The words of a search, each matched as a prefix: `jane exa` finds Jane Doe <jane@example.com>. */
 export function searchWords(q: string): string[] {
-  return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  return q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
 }
 
 function toCustomer(row: {
-  id: string; name: string; email: string | null; phone: string | null; company: string | null; address: unknown;
-  status: string; tags: string[]; owner_id: string | null; created_at: Date; updated_at: Date; revision: number;
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  address: unknown;
+  status: string;
+  tags: string[];
+  owner_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  revision: number;
 }) {
   return {
     id: row.id,
@@ -63,7 +90,9 @@ export async function listCustomers(db: ReadModelDb, query: CustomerListQuery) {
   if (query.tag) select = select.where(sql<boolean>`c.tags @> ARRAY[${query.tag}]::text[]`);
   if (query.groupId) {
     const groupId = query.groupId;
-    select = select.where((eb) => eb.exists(eb.selectFrom('customer_group_members as m').select('m.customer_id').whereRef('m.customer_id', '=', 'c.id').where('m.group_id', '=', groupId)));
+    select = select.where((eb) =>
+      eb.exists(eb.selectFrom('customer_group_members as m').select('m.customer_id').whereRef('m.customer_id', '=', 'c.id').where('m.group_id', '=', groupId)),
+    );
   }
   const words = query.q ? searchWords(query.q) : [];
   if (words.length > 0) {

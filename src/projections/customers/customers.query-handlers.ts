@@ -12,31 +12,47 @@ import { customersProjection } from './customers.projection';
 type Result<F extends (...args: never[]) => unknown> = NonNullable<Awaited<ReturnType<F>>>;
 
 export class ListCustomers extends Query<Result<typeof listCustomers>> {
-  constructor(readonly query: CustomerListQuery, readonly minPosition?: number) {
+  constructor(
+    readonly query: CustomerListQuery,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class GetCustomer extends Query<Result<typeof customerDetail>> {
-  constructor(readonly customerId: string, readonly viewer: { readsAllTickets: boolean }, readonly minPosition?: number) {
+  constructor(
+    readonly customerId: string,
+    readonly viewer: { readsAllTickets: boolean },
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class GetCustomerStatistics extends Query<Result<typeof customerStatistics>> {
-  constructor(readonly query: StatisticsQuery, readonly minPosition?: number) {
+  constructor(
+    readonly query: StatisticsQuery,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class ListCustomerGroups extends Query<Result<typeof listCustomerGroups>> {
-  constructor(readonly page: { cursor?: string; limit: number }, readonly minPosition?: number) {
+  constructor(
+    readonly page: { cursor?: string; limit: number },
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class GetCustomerGroup extends Query<Result<typeof customerGroupDetail>> {
-  constructor(readonly groupId: string, readonly minPosition?: number) {
+  constructor(
+    readonly groupId: string,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }

@@ -54,17 +54,35 @@ export const usersProjection: Projection = {
       const data = event.data as DataOf<'UserRegistered'>;
       await trx
         .insertInto('users')
-        .values({ id: data.userId, email: data.email, username: data.username, display_name: data.displayName, role: data.role, status: 'active', created_at: new Date(data.at), last_login_at: null, locked_until: null })
+        .values({
+          id: data.userId,
+          email: data.email,
+          username: data.username,
+          display_name: data.displayName,
+          role: data.role,
+          status: 'active',
+          created_at: new Date(data.at),
+          last_login_at: null,
+          locked_until: null,
+        })
         .execute();
       notify({ key: data.userId, type: event.type, data: { username: data.username, displayName: data.displayName } });
     },
     async UserLoggedIn(event, { trx }) {
       const data = event.data as DataOf<'UserLoggedIn'>;
-      await trx.updateTable('users').set({ last_login_at: new Date(data.at) }).where('id', '=', data.userId).execute();
+      await trx
+        .updateTable('users')
+        .set({ last_login_at: new Date(data.at) })
+        .where('id', '=', data.userId)
+        .execute();
     },
     async UserLockedOut(event, { trx }) {
       const data = event.data as DataOf<'UserLockedOut'>;
-      await trx.updateTable('users').set({ locked_until: new Date(data.until) }).where('id', '=', data.userId).execute();
+      await trx
+        .updateTable('users')
+        .set({ locked_until: new Date(data.until) })
+        .where('id', '=', data.userId)
+        .execute();
     },
     async UserRoleChanged(event, { trx, notify }) {
       const data = event.data as DataOf<'UserRoleChanged'>;

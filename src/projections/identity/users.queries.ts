@@ -18,7 +18,16 @@ export interface UserAccount extends UserProfile {
 export async function findAccount(db: ReadModelDb, userId: string): Promise<UserAccount | null> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   return row
-    ? { id: row.id, username: row.username, displayName: row.display_name, role: row.role, email: row.email, status: row.status, createdAt: row.created_at, lastLoginAt: row.last_login_at }
+    ? {
+        id: row.id,
+        username: row.username,
+        displayName: row.display_name,
+        role: row.role,
+        email: row.email,
+        status: row.status,
+        createdAt: row.created_at,
+        lastLoginAt: row.last_login_at,
+      }
     : null;
 }
 

@@ -122,7 +122,16 @@ function apply(event: RecordedEvent, rows: BatchRows): void {
     case 'ProjectCreated': {
       const { projectId, ownerId, name, description, sessionId } = event.data as ProjectData<'ProjectCreated'>;
       const at = rows.tick(event);
-      rows.projects.set(projectId, { id: projectId, owner_id: ownerId, name, description, created_in_session: sessionId, server_created_at: at, last_modified: at, deleted: false });
+      rows.projects.set(projectId, {
+        id: projectId,
+        owner_id: ownerId,
+        name,
+        description,
+        created_in_session: sessionId,
+        server_created_at: at,
+        last_modified: at,
+        deleted: false,
+      });
       return;
     }
     case 'ProjectUpdated': {
@@ -141,7 +150,18 @@ function apply(event: RecordedEvent, rows: BatchRows): void {
     case 'TaskCreated': {
       const { taskId, ownerId, title, description, isCompleted, projectId, sessionId } = event.data as TaskData<'TaskCreated'>;
       const at = rows.tick(event);
-      rows.tasks.set(taskId, { id: taskId, owner_id: ownerId, project_id: projectId, title, description, is_completed: isCompleted, created_in_session: sessionId, server_created_at: at, last_modified: at, deleted: false });
+      rows.tasks.set(taskId, {
+        id: taskId,
+        owner_id: ownerId,
+        project_id: projectId,
+        title,
+        description,
+        is_completed: isCompleted,
+        created_in_session: sessionId,
+        server_created_at: at,
+        last_modified: at,
+        deleted: false,
+      });
       return;
     }
     case 'TaskUpdated': {

@@ -53,7 +53,10 @@ export function pullSyncChanges(db: ReadModelDb, request: PullRequest): Promise<
       const clock = await trx.selectFrom('projects_sync_clock').select('last_modified').executeTakeFirst();
       const changes: PulledChanges['changes'] = {};
       for (const table of tablesAt(request.schemaVersion)) {
-        changes[table] = since === 0 || migration.tables.includes(table) ? await everything(trx, table, request.ownerId) : await changesSince(trx, table, request, since, migration);
+        changes[table] =
+          since === 0 || migration.tables.includes(table)
+            ? await everything(trx, table, request.ownerId)
+            : await changesSince(trx, table, request, since, migration);
       }
       // WatermelonDB wants a timestamp above 0 even when nothing was ever written.
       return { changes, timestamp: Math.max(Number(clock?.last_modified ?? 0), 1) };
@@ -76,7 +79,13 @@ async function everything(trx: Transaction<DB>, table: SyncTable, ownerId: strin
  * has it (its push came after the pull that gave it `since`), and told to create it again while it
  * holds it deleted, WatermelonDB would bring it back instead of pushing the deletion.
  */
-async function changesSince(trx: Transaction<DB>, table: SyncTable, { ownerId, sessionId }: PullRequest, since: number, migration: SchemaChanges): Promise<TableChanges> {
+async function changesSince(
+  trx: Transaction<DB>,
+  table: SyncTable,
+  { ownerId, sessionId }: PullRequest,
+  since: number,
+  migration: SchemaChanges,
+): Promise<TableChanges> {
   const defaults: Record<string, string | boolean> = SYNC_COLUMNS[table];
   const withValues = (migration.columns[table] ?? []).map((column) => sql`${sql.ref(column)} <> ${defaults[column]}`);
   const migrated = withValues.length > 0 ? sql`OR (NOT deleted AND (${sql.join(withValues, sql` OR `)}))` : sql``;

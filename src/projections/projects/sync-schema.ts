@@ -15,8 +15,7 @@ export const SYNC_COLUMNS = {
 export type SyncColumn<T extends SyncTable> = keyof (typeof SYNC_COLUMNS)[T] & string;
 
 type SchemaStep =
-  | { version: number; createTable: SyncTable; columns: readonly string[] }
-  | { version: number; addColumns: SyncTable; columns: readonly string[] };
+  { version: number; createTable: SyncTable; columns: readonly string[] } | { version: number; addColumns: SyncTable; columns: readonly string[] };
 
 /** Version 1 had projects only; tasks came with version 2, whether they are done with version 3. */
 export const SYNC_SCHEMA_HISTORY: readonly SchemaStep[] = [

@@ -80,6 +80,20 @@ async function secondsBehind(store: EventStore, checkpoint: number, head: number
 }
 
 async function latestParked(db: ReadModelDb, projection: string, limit: number): Promise<ParkedEvent[]> {
-  const rows = await db.selectFrom('projection_parked_events').selectAll().where('projection', '=', projection).orderBy('position', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ position: Number(r.position), eventId: r.event_id, stream: r.stream, type: r.event_type, error: r.error, attempts: r.attempts, parkedAt: r.parked_at }));
+  const rows = await db
+    .selectFrom('projection_parked_events')
+    .selectAll()
+    .where('projection', '=', projection)
+    .orderBy('position', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    position: Number(r.position),
+    eventId: r.event_id,
+    stream: r.stream,
+    type: r.event_type,
+    error: r.error,
+    attempts: r.attempts,
+    parkedAt: r.parked_at,
+  }));
 }

@@ -191,7 +191,12 @@ export class Projector {
   private async takeBackFromDeadRebuild(trx: Transaction<DB>, position: number): Promise<void> {
     await trx
       .updateTable('projection_checkpoints')
-      .set({ status: 'live', last_error: `rebuild abandoned at position ${position}: its process stopped`, last_error_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .set({
+        status: 'live',
+        last_error: `rebuild abandoned at position ${position}: its process stopped`,
+        last_error_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
       .where('name', '=', this.name)
       .where('status', '=', 'rebuilding') // not if it finished after all, a moment ago
       .execute();
@@ -234,7 +239,12 @@ export class Projector {
   async recordError(error: unknown): Promise<void> {
     await this.db
       .updateTable('projection_checkpoints')
-      .set({ last_error: messageOf(error), last_error_at: sql<Date>`now()`, failing_since: sql<Date>`coalesce(failing_since, now())`, updated_at: sql<Date>`now()` })
+      .set({
+        last_error: messageOf(error),
+        last_error_at: sql<Date>`now()`,
+        failing_since: sql<Date>`coalesce(failing_since, now())`,
+        updated_at: sql<Date>`now()`,
+      })
       .where('name', '=', this.name)
       .execute()
       .catch(() => undefined);

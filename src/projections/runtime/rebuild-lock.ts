@@ -40,7 +40,9 @@ export async function withRebuildLock<T>(db: ReadModelDb, name: string, rebuild:
   const owning = async (session: Kysely<DB>): Promise<T> => {
     // Checked first because a session may take its own advisory lock twice (PGlite's one session).
     const { rows } = await sql<{ locked: boolean }>`
-      SELECT CASE WHEN ${heldByAnySession(name)} THEN false ELSE pg_try_advisory_lock(${REBUILD_LOCKS}::int4, hashtext(${name})) END AS locked`.execute(session);
+      SELECT CASE WHEN ${heldByAnySession(name)} THEN false ELSE pg_try_advisory_lock(${REBUILD_LOCKS}::int4, hashtext(${name})) END AS locked`.execute(
+      session,
+    );
     if (!rows[0]!.locked) throw new RebuildInProgressError(name);
     try {
       return await rebuild();

@@ -52,7 +52,12 @@ export async function rebuildProjection(db: ReadModelDb, store: EventStore, proj
   return withRebuildLock(db, projector.name, () => rebuildOwned(db, store, projector, options));
 }
 
-async function rebuildOwned(db: ReadModelDb, store: EventStore, projector: Projector, { batchSize = 1000, onProgress, onClaimed, signal }: RebuildOptions): Promise<RebuildProgress> {
+async function rebuildOwned(
+  db: ReadModelDb,
+  store: EventStore,
+  projector: Projector,
+  { batchSize = 1000, onProgress, onClaimed, signal }: RebuildOptions,
+): Promise<RebuildProgress> {
   const { projection } = projector;
   await db.transaction().execute(async (trx) => {
     // Waits for a live batch in flight, then owns the projection until it is live again.
@@ -97,6 +102,10 @@ async function rebuildOwned(db: ReadModelDb, store: EventStore, projector: Proje
       .execute();
     throw error;
   }
-  await db.updateTable('projection_checkpoints').set({ status: 'live', updated_at: sql<Date>`now()` }).where('name', '=', projection.name).execute();
+  await db
+    .updateTable('projection_checkpoints')
+    .set({ status: 'live', updated_at: sql<Date>`now()` })
+    .where('name', '=', projection.name)
+    .execute();
   return progress;
 }

@@ -10,7 +10,8 @@ const TRANSIENT_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
 const TRANSIENT_SQLSTATES = new Set(['42P01']);
 const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** node-postgres reports a dropped or refused connection without a code. */
-const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|client has encountered a connection error|cannot use a pool after calling end/i;
+const TRANSIENT_MESSAGE =
+  /connection terminated|timeout exceeded when trying to connect|client has encountered a connection error|cannot use a pool after calling end/i;
 
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -31,7 +32,9 @@ export class ProjectionHandlerError extends Error {
     readonly position: number | undefined,
     override readonly cause: unknown,
   ) {
-    super(`${projection}: ${position === undefined ? 'a batch' : `the event at position ${position}`} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `${projection}: ${position === undefined ? 'a batch' : `the event at position ${position}`} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 
   get blamesEvents(): boolean {

@@ -31,8 +31,10 @@ export async function ticketStatusHistory(store: EventStore, ticketId: string, v
   if (!events) return null;
   return events.flatMap((event): StatusChange[] => {
     const typed = event as unknown as TicketEvent;
-    if (typed.type === 'TicketOpened') return [{ from: null, to: 'open', by: typed.data.ownerId, cause: 'opened', at: event.recordedAt, position: event.position }];
-    if (typed.type === 'TicketStatusChanged') return [{ from: typed.data.from, to: typed.data.to, by: typed.data.by, cause: typed.data.cause, at: event.recordedAt, position: event.position }];
+    if (typed.type === 'TicketOpened')
+      return [{ from: null, to: 'open', by: typed.data.ownerId, cause: 'opened', at: event.recordedAt, position: event.position }];
+    if (typed.type === 'TicketStatusChanged')
+      return [{ from: typed.data.from, to: typed.data.to, by: typed.data.by, cause: typed.data.cause, at: event.recordedAt, position: event.position }];
     return [];
   });
 }
@@ -57,16 +59,41 @@ function evolvePast(ticket: PastTicket | null, event: RecordedEvent): PastTicket
   if (typed.type === 'TicketOpened') {
     const d = typed.data;
     const at = new Date(d.at);
-    return { id: d.ticketId, ownerId: d.ownerId, title: d.title, status: 'open', priority: d.priority, assigneeId: null, tags: [], customerId: d.customerId ?? null, createdAt: at, lastMessageAt: at, messages: [] };
+    return {
+      id: d.ticketId,
+      ownerId: d.ownerId,
+      title: d.title,
+      status: 'open',
+      priority: d.priority,
+      assigneeId: null,
+      tags: [],
+      customerId: d.customerId ?? null,
+      createdAt: at,
+      lastMessageAt: at,
+      messages: [],
+    };
   }
   if (!ticket) return null;
   switch (typed.type) {
     case 'TicketMessagePosted': {
       const at = new Date(typed.data.at);
-      return { ...ticket, lastMessageAt: at, messages: [...ticket.messages, { id: typed.data.messageId, kind: 'message', authorId: typed.data.authorId, content: typed.data.content, createdAt: at }] };
+      return {
+        ...ticket,
+        lastMessageAt: at,
+        messages: [
+          ...ticket.messages,
+          { id: typed.data.messageId, kind: 'message', authorId: typed.data.authorId, content: typed.data.content, createdAt: at },
+        ],
+      };
     }
     case 'TicketNoteAdded':
-      return { ...ticket, messages: [...ticket.messages, { id: typed.data.noteId, kind: 'note', authorId: typed.data.authorId, content: typed.data.content, createdAt: new Date(typed.data.at) }] };
+      return {
+        ...ticket,
+        messages: [
+          ...ticket.messages,
+          { id: typed.data.noteId, kind: 'note', authorId: typed.data.authorId, content: typed.data.content, createdAt: new Date(typed.data.at) },
+        ],
+      };
     case 'TicketStatusChanged':
       return { ...ticket, status: typed.data.to };
     case 'TicketAssigned':

@@ -55,7 +55,12 @@ export const SEARCH_CONFIG = 'english';
 
 type DataOf<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>['data'];
 
-async function touch(event: RecordedEvent, { trx, notify }: ProjectionContext, ticketId: string, set: Partial<Pick<TicketsTable, 'status' | 'priority' | 'assignee_id' | 'customer_id'>> = {}) {
+async function touch(
+  event: RecordedEvent,
+  { trx, notify }: ProjectionContext,
+  ticketId: string,
+  set: Partial<Pick<TicketsTable, 'status' | 'priority' | 'assignee_id' | 'customer_id'>> = {},
+) {
   await trx
     .updateTable('tickets')
     .set({ ...set, updated_at: event.recordedAt, revision: event.revision })
@@ -125,14 +130,39 @@ export const ticketsProjection: Projection = {
       const at = new Date(data.at);
       await context.trx
         .insertInto('tickets')
-        .values({ id: data.ticketId, owner_id: data.ownerId, title: data.title, status: 'open', priority: data.priority, assignee_id: null, tags: [], created_at: at, updated_at: at, last_message_at: at, message_count: 0, revision: event.revision, customer_id: data.customerId ?? null })
+        .values({
+          id: data.ticketId,
+          owner_id: data.ownerId,
+          title: data.title,
+          status: 'open',
+          priority: data.priority,
+          assignee_id: null,
+          tags: [],
+          created_at: at,
+          updated_at: at,
+          last_message_at: at,
+          message_count: 0,
+          revision: event.revision,
+          customer_id: data.customerId ?? null,
+        })
         .execute();
       context.notify({ key: data.ticketId, type: event.type, data: event.data });
     },
     async TicketMessagePosted(event, { trx, notify }) {
       const data = event.data as DataOf<'TicketMessagePosted'>;
       const at = new Date(data.at);
-      await trx.insertInto('ticket_messages').values({ id: data.messageId, ticket_id: data.ticketId, seq: event.revision, author_id: data.authorId, internal: false, content: data.content, created_at: at }).execute();
+      await trx
+        .insertInto('ticket_messages')
+        .values({
+          id: data.messageId,
+          ticket_id: data.ticketId,
+          seq: event.revision,
+          author_id: data.authorId,
+          internal: false,
+          content: data.content,
+          created_at: at,
+        })
+        .execute();
       await trx
         .updateTable('tickets')
         .set((eb) => ({ message_count: eb('message_count', '+', 1), last_message_at: at, updated_at: at, revision: event.revision }))
@@ -148,8 +178,23 @@ export const ticketsProjection: Projection = {
     },
     async TicketNoteAdded(event, { trx, notify }) {
       const data = event.data as DataOf<'TicketNoteAdded'>;
-      await trx.insertInto('ticket_messages').values({ id: data.noteId, ticket_id: data.ticketId, seq: event.revision, author_id: data.authorId, internal: true, content: data.content, created_at: new Date(data.at) }).execute();
-      await trx.updateTable('tickets').set({ updated_at: new Date(data.at), revision: event.revision }).where('id', '=', data.ticketId).execute();
+      await trx
+        .insertInto('ticket_messages')
+        .values({
+          id: data.noteId,
+          ticket_id: data.ticketId,
+          seq: event.revision,
+          author_id: data.authorId,
+          internal: true,
+          content: data.content,
+          created_at: new Date(data.at),
+        })
+        .execute();
+      await trx
+        .updateTable('tickets')
+        .set({ updated_at: new Date(data.at), revision: event.revision })
+        .where('id', '=', data.ticketId)
+        .execute();
       notify({ key: `${data.ticketId}-internal`, type: event.type, data: event.data }); // for staff only
     },
     async TicketStatusChanged(event, context) {
@@ -166,12 +211,20 @@ export const ticketsProjection: Projection = {
     },
     async TicketTagged(event, context) {
       const data = event.data as DataOf<'TicketTagged'>;
-      await context.trx.updateTable('tickets').set({ tags: sql`array_append(tags, ${data.tag})` }).where('id', '=', data.ticketId).execute();
+      await context.trx
+        .updateTable('tickets')
+        .set({ tags: sql`array_append(tags, ${data.tag})` })
+        .where('id', '=', data.ticketId)
+        .execute();
       await touch(event, context, data.ticketId);
     },
     async TicketUntagged(event, context) {
       const data = event.data as DataOf<'TicketUntagged'>;
-      await context.trx.updateTable('tickets').set({ tags: sql`array_remove(tags, ${data.tag})` }).where('id', '=', data.ticketId).execute();
+      await context.trx
+        .updateTable('tickets')
+        .set({ tags: sql`array_remove(tags, ${data.tag})` })
+        .where('id', '=', data.ticketId)
+        .execute();
       await touch(event, context, data.ticketId);
     },
     async TicketCustomerLinked(event, context) {

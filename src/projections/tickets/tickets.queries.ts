@@ -33,7 +33,18 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
   let select = db
     .selectFrom('tickets as t')
     .select([
-      't.id', 't.owner_id', 't.title', 't.status', 't.priority', 't.assignee_id', 't.tags', 't.customer_id', 't.created_at', 't.updated_at', 't.last_message_at', 't.message_count',
+      't.id',
+      't.owner_id',
+      't.title',
+      't.status',
+      't.priority',
+      't.assignee_id',
+      't.tags',
+      't.customer_id',
+      't.created_at',
+      't.updated_at',
+      't.last_message_at',
+      't.message_count',
       sql<number>`(
         SELECT count(*)::int FROM ticket_messages m
         WHERE m.ticket_id = t.id AND NOT m.internal AND m.author_id <> ${viewer.id}
@@ -108,7 +119,9 @@ export async function ticketDetail(db: ReadModelDb, ticketId: string, viewer: Ti
             ]),
           ),
       ).as('people'),
-      jsonObjectFrom(eb.selectFrom('ticket_reads as r').select('r.read_seq as readSeq').whereRef('r.ticket_id', '=', 't.id').where('r.user_id', '=', viewer.id)).as('myRead'),
+      jsonObjectFrom(
+        eb.selectFrom('ticket_reads as r').select('r.read_seq as readSeq').whereRef('r.ticket_id', '=', 't.id').where('r.user_id', '=', viewer.id),
+      ).as('myRead'),
     ])
     .where('t.id', '=', ticketId)
     .where((w) => (viewer.readsAll ? w.lit(true) : w('t.owner_id', '=', viewer.id)))

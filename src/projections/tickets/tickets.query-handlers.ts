@@ -12,26 +12,41 @@ import { ticketsProjection } from './tickets.projection';
 const noSuchTicket = () => notFound('TicketsAreVisibleToOwnersAndStaff', 'no such ticket');
 
 export class ListTickets extends Query<Awaited<ReturnType<typeof listTickets>>> {
-  constructor(readonly viewer: TicketViewer, readonly query: TicketListQuery, readonly minPosition?: number) {
+  constructor(
+    readonly viewer: TicketViewer,
+    readonly query: TicketListQuery,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class GetTicket extends Query<NonNullable<Awaited<ReturnType<typeof ticketDetail>>> | NonNullable<Awaited<ReturnType<typeof ticketAsOf>>>> {
-  constructor(readonly viewer: TicketViewer, readonly ticketId: string, readonly asOf?: Date, readonly minPosition?: number) {
+  constructor(
+    readonly viewer: TicketViewer,
+    readonly ticketId: string,
+    readonly asOf?: Date,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
 
 export class GetTicketHistory extends Query<{ items: NonNullable<Awaited<ReturnType<typeof ticketStatusHistory>>> }> {
-  constructor(readonly viewer: TicketViewer, readonly ticketId: string) {
+  constructor(
+    readonly viewer: TicketViewer,
+    readonly ticketId: string,
+  ) {
     super();
   }
 }
 
 @QueryHandler(ListTickets)
 export class ListTicketsHandler implements IQueryHandler<ListTickets> {
-  constructor(@Inject(READ_MODEL_DB) private readonly db: ReadModelDb, private readonly progress: ProjectionProgress) {}
+  constructor(
+    @Inject(READ_MODEL_DB) private readonly db: ReadModelDb,
+    private readonly progress: ProjectionProgress,
+  ) {}
 
   async execute({ viewer, query, minPosition }: ListTickets) {
     await this.progress.waitFor(ticketsProjection.name, minPosition);

@@ -63,11 +63,21 @@ export const voiceProjection: Projection = {
   handlers: {
     async VoiceParticipantJoined(event, { trx, notify }) {
       const d = event.data as VoiceData<'VoiceParticipantJoined'>;
-      const row = { channel_id: d.channelId, user_id: d.userId, session_id: d.sessionId, muted: false, deafened: false, server_muted: d.serverMuted, joined_at: new Date(d.at) };
+      const row = {
+        channel_id: d.channelId,
+        user_id: d.userId,
+        session_id: d.sessionId,
+        muted: false,
+        deafened: false,
+        server_muted: d.serverMuted,
+        joined_at: new Date(d.at),
+      };
       await trx
         .insertInto('voice_participants')
         .values(row)
-        .onConflict((oc) => oc.columns(['channel_id', 'user_id']).doUpdateSet({ session_id: d.sessionId, muted: false, deafened: false, server_muted: d.serverMuted }))
+        .onConflict((oc) =>
+          oc.columns(['channel_id', 'user_id']).doUpdateSet({ session_id: d.sessionId, muted: false, deafened: false, server_muted: d.serverMuted }),
+        )
         .execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },

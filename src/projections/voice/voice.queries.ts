@@ -12,12 +12,23 @@ export interface VoiceParticipantView {
   joinedAt: Date;
 }
 
-export async function voiceChannelView(db: ReadModelDb, channelId: string): Promise<{ channelId: string; userLimit: number; participants: VoiceParticipantView[] }> {
+export async function voiceChannelView(
+  db: ReadModelDb,
+  channelId: string,
+): Promise<{ channelId: string; userLimit: number; participants: VoiceParticipantView[] }> {
   const [participants, limit] = await Promise.all([
     db
       .selectFrom('voice_participants as p')
       .leftJoin('users as u', 'u.id', 'p.user_id')
-      .select(['p.user_id as userId', 'u.username', 'u.display_name as displayName', 'p.muted', 'p.deafened', 'p.server_muted as serverMuted', 'p.joined_at as joinedAt'])
+      .select([
+        'p.user_id as userId',
+        'u.username',
+        'u.display_name as displayName',
+        'p.muted',
+        'p.deafened',
+        'p.server_muted as serverMuted',
+        'p.joined_at as joinedAt',
+      ])
       .where('p.channel_id', '=', channelId)
       .orderBy('p.joined_at')
       .orderBy('p.user_id')

@@ -7,8 +7,10 @@ import { illegalState } from '../../../src/domain/errors';
 import type { StreamRead } from '../../../src/commands/stream-reads';
 import type { StreamsCommand } from '../../../src/commands/streams-command';
 
-export type AccountCommand = { type: 'Deposit'; data: { amount: number } } | { type: 'Debit'; data: { amount: number } } | { type: 'Credit'; data: { amount: number } };
-export type AccountEvent = { type: 'Deposited'; data: { amount: number } } | { type: 'Debited'; data: { amount: number } } | { type: 'Credited'; data: { amount: number } };
+export type AccountCommand =
+  { type: 'Deposit'; data: { amount: number } } | { type: 'Debit'; data: { amount: number } } | { type: 'Credit'; data: { amount: number } };
+export type AccountEvent =
+  { type: 'Deposited'; data: { amount: number } } | { type: 'Debited'; data: { amount: number } } | { type: 'Credited'; data: { amount: number } };
 export interface AccountState {
   balance: number;
 }

@@ -6,12 +6,10 @@ import { Decider } from '../../../src/domain/decider';
 import { illegalState, invalid } from '../../../src/domain/errors';
 
 export type NoteCommand =
-  | { type: 'CreateNote'; data: { noteId: string; title: string; at: string } }
-  | { type: 'RenameNote'; data: { noteId: string; title: string; at: string } };
+  { type: 'CreateNote'; data: { noteId: string; title: string; at: string } } | { type: 'RenameNote'; data: { noteId: string; title: string; at: string } };
 
 export type NoteEvent =
-  | { type: 'NoteCreated'; data: { noteId: string; title: string; at: string } }
-  | { type: 'NoteRenamed'; data: { noteId: string; title: string; at: string } };
+  { type: 'NoteCreated'; data: { noteId: string; title: string; at: string } } | { type: 'NoteRenamed'; data: { noteId: string; title: string; at: string } };
 
 export type NoteState = { status: 'absent' } | { status: 'present'; title: string; renames: number };
 

@@ -18,17 +18,27 @@ class NoteBody extends createZodDto(z.object({ title: z.string().min(1).max(200)
 class MinPosition extends createZodDto(minPositionQuery) {}
 
 export class CreateNote extends Command<CommandResult> {
-  constructor(readonly title: string, readonly context: CommandContext) {
+  constructor(
+    readonly title: string,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 export class RenameNote extends Command<CommandResult> {
-  constructor(readonly noteId: string, readonly title: string, readonly context: CommandContext) {
+  constructor(
+    readonly noteId: string,
+    readonly title: string,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 export class GetNote extends CqrsQuery<unknown> {
-  constructor(readonly noteId: string, readonly minPosition?: number) {
+  constructor(
+    readonly noteId: string,
+    readonly minPosition?: number,
+  ) {
     super();
   }
 }
@@ -41,7 +51,12 @@ export class CreateNoteHandler implements ICommandHandler<CreateNote> {
   constructor(private readonly runner: CommandRunner) {}
   execute({ title, context }: CreateNote) {
     const noteId = derivedId(context.commandId, 'note');
-    return this.runner.run(noteDecider, { id: noteId, stream: streamOf(noteId) }, { type: 'CreateNote', data: { noteId, title, at: new Date().toISOString() } }, context);
+    return this.runner.run(
+      noteDecider,
+      { id: noteId, stream: streamOf(noteId) },
+      { type: 'CreateNote', data: { noteId, title, at: new Date().toISOString() } },
+      context,
+    );
   }
 }
 
@@ -50,7 +65,12 @@ export class CreateNoteHandler implements ICommandHandler<CreateNote> {
 export class RenameNoteHandler implements ICommandHandler<RenameNote> {
   constructor(private readonly runner: CommandRunner) {}
   execute({ noteId, title, context }: RenameNote) {
-    return this.runner.run(noteDecider, { id: noteId, stream: streamOf(noteId) }, { type: 'RenameNote', data: { noteId, title, at: new Date().toISOString() } }, context);
+    return this.runner.run(
+      noteDecider,
+      { id: noteId, stream: streamOf(noteId) },
+      { type: 'RenameNote', data: { noteId, title, at: new Date().toISOString() } },
+      context,
+    );
   }
 }
 

@@ -22,7 +22,9 @@ export const notesProjection: Projection = {
   migrations: {
     '9000_test_notes': {
       async up(db: Kysely<unknown>) {
-        await sql`CREATE TABLE IF NOT EXISTS test_notes (id uuid PRIMARY KEY, title text NOT NULL, renames int NOT NULL, revision bigint NOT NULL, updated_at text NOT NULL)`.execute(db);
+        await sql`CREATE TABLE IF NOT EXISTS test_notes (id uuid PRIMARY KEY, title text NOT NULL, renames int NOT NULL, revision bigint NOT NULL, updated_at text NOT NULL)`.execute(
+          db,
+        );
       },
     },
   },

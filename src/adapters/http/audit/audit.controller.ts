@@ -28,7 +28,9 @@ const integer = (min: number, max: number) =>
     .pipe(z.number().int().min(min).max(max));
 
 const limit = integer(1, MAX_LIMIT).default(DEFAULT_LIMIT).describe(`page size, 1-${MAX_LIMIT}, default ${DEFAULT_LIMIT}`);
-const instant = z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T12:00:00Z' }).transform((value) => new Date(value));
+const instant = z.iso
+  .datetime({ offset: true, error: 'an ISO 8601 date-time with a time zone, e.g. 2025-01-31T12:00:00Z' })
+  .transform((value) => new Date(value));
 const eventType = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'an event type: 1-100 letters, digits, _ . -');
 /** `?type=A&type=B`, `?type=A,B` or both. */
 const eventTypes = z
@@ -39,7 +41,9 @@ const eventTypes = z
 /** Fastify refuses a path parameter over 100 characters (its maxParamLength) with 414 before this runs. */
 export class AuditStreamParams extends createZodDto(
   z.object({
-    stream: z.string().regex(/^[A-Za-z0-9_]{1,50}-[A-Za-z0-9_.-]{1,100}$/, '<category>-<id>: a category of letters, digits and _, a dash, then 1-100 letters, digits, _ . -'),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,50}-[A-Za-z0-9_.-]{1,100}$/, '<category>-<id>: a category of letters, digits and _, a dash, then 1-100 letters, digits, _ . -'),
   }),
 ) {}
 
@@ -102,9 +106,18 @@ export class AuditController {
 
   @Get('events')
   @RequirePermission('audit:read')
-  @ApiOperation({ summary: '`$all` filtered by actor, type (repeat or comma-separate) and time; `next` is the `after` of the next page, null when this page was not full.' })
+  @ApiOperation({
+    summary: '`$all` filtered by actor, type (repeat or comma-separate) and time; `next` is the `after` of the next page, null when this page was not full.',
+  })
   async events(@Query() query: AuditEventsQuery) {
-    const events = await this.store.queryAll({ after: query.after, limit: query.limit, types: query.type, actorId: query.actorId, from: query.from, to: query.to });
+    const events = await this.store.queryAll({
+      after: query.after,
+      limit: query.limit,
+      types: query.type,
+      actorId: query.actorId,
+      from: query.from,
+      to: query.to,
+    });
     return { items: events.map(toAuditEvent), next: nextCursor(events, query.limit, (last) => last.position) };
   }
 

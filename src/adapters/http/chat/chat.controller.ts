@@ -89,7 +89,12 @@ export class ChatController {
 
   @Patch('channels/:id')
   @RequirePermission('channels:write')
-  update(@Param('id', ParseUUIDPipe) channelId: string, @Body() body: UpdateChannelBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  update(
+    @Param('id', ParseUUIDPipe) channelId: string,
+    @Body() body: UpdateChannelBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.channel({ type: 'UpdateChannel', data: { channelId, changes: body, actor: actorOf(user), at: now() } }, context);
   }
 
@@ -101,7 +106,12 @@ export class ChatController {
 
   @Post('channels/:id/members')
   @RequirePermission('channels:write')
-  addMember(@Param('id', ParseUUIDPipe) channelId: string, @Body() body: AddMemberBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  addMember(
+    @Param('id', ParseUUIDPipe) channelId: string,
+    @Body() body: AddMemberBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.channel({ type: 'AddChannelMember', data: { channelId, userId: body.userId, actor: actorOf(user), at: now() } }, context);
   }
 
@@ -123,23 +133,41 @@ export class ChatController {
     const page = await channelMessages(this.db, channelId, query);
     if ('unknownCursor' in page) {
       const path = page.unknownCursor;
-      throw new ProblemException(problem('validationFailed', `${path} names no message of this channel`, { errors: [{ path, message: 'no such message in this channel' }] }));
+      throw new ProblemException(
+        problem('validationFailed', `${path} names no message of this channel`, { errors: [{ path, message: 'no such message in this channel' }] }),
+      );
     }
     return page;
   }
 
   @Post('channels/:id/messages')
   @RequirePermission('channels:write')
-  async post(@Param('id', ParseUUIDPipe) channelId: string, @Body() body: PostMessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  async post(
+    @Param('id', ParseUUIDPipe) channelId: string,
+    @Body() body: PostMessageBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     // A client nonce names the message: its retry is the same message, posted once.
     const messageId = body.nonce ? derivedId(`${channelId}/${user.id}`, `nonce:${body.nonce}`) : derivedId(context.commandId, 'message');
-    const result = await this.message({ type: 'PostChatMessage', data: { messageId, channelId, content: body.content, replyTo: body.replyTo, nonce: body.nonce, actor: actorOf(user), at: now() } }, context);
+    const result = await this.message(
+      {
+        type: 'PostChatMessage',
+        data: { messageId, channelId, content: body.content, replyTo: body.replyTo, nonce: body.nonce, actor: actorOf(user), at: now() },
+      },
+      context,
+    );
     return { ...result, channelId };
   }
 
   @Patch('messages/:id')
   @RequirePermission('channels:write')
-  edit(@Param('id', ParseUUIDPipe) messageId: string, @Body() body: EditMessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  edit(
+    @Param('id', ParseUUIDPipe) messageId: string,
+    @Body() body: EditMessageBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.message({ type: 'EditChatMessage', data: { messageId, content: body.content, actor: actorOf(user), at: now() } }, context);
   }
 

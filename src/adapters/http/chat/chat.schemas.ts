@@ -20,13 +20,19 @@ export class CreateChannelBody extends createZodDto(
 ) {}
 
 export class UpdateChannelBody extends createZodDto(
-  z.object({ name: name.optional(), topic: topic.optional(), category: category.optional(), position: position.optional() }).refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+  z
+    .object({ name: name.optional(), topic: topic.optional(), category: category.optional(), position: position.optional() })
+    .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
 ) {}
 
 export class AddMemberBody extends createZodDto(z.object({ userId: z.uuid() })) {}
 
 export class PostMessageBody extends createZodDto(
-  z.object({ content: z.string().trim().min(1).max(4000), replyTo: z.uuid().nullable().default(null), nonce: z.string().min(1).max(64).nullable().default(null) }),
+  z.object({
+    content: z.string().trim().min(1).max(4000),
+    replyTo: z.uuid().nullable().default(null),
+    nonce: z.string().min(1).max(64).nullable().default(null),
+  }),
 ) {}
 
 export class EditMessageBody extends createZodDto(z.object({ content: z.string().trim().min(1).max(4000) })) {}

@@ -34,7 +34,12 @@ export class CustomerGroupsController {
 
   @Post()
   @RequirePermission('customer-groups:create')
-  create(@Body() body: GroupBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @Body() body: GroupBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const groupId = derivedId(context.commandId, 'customer-group');
     return this.run({ type: 'CreateCustomerGroup', data: { groupId, ...body, by: user.id, at: now() } }, context, reply);
   }

@@ -39,7 +39,12 @@ export class CustomersController {
 
   @Post()
   @RequirePermission('customers:create')
-  create(@Body() body: CustomerBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @Body() body: CustomerBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const customerId = derivedId(context.commandId, 'customer');
     return this.run({ type: 'CreateCustomer', data: { customerId, fields: body, by: user.id, at: now() } }, context, reply);
   }
@@ -81,7 +86,12 @@ export class CustomersController {
 
   @Get(':id')
   @RequirePermission('customers:read')
-  async get(@Param('id', ParseUUIDPipe) id: string, @Query() params: ReadParams, @CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() params: ReadParams,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const customer = await this.queries.execute(new GetCustomer(id, { readsAllTickets: user.permissions.has('tickets:read-all') }, params.minPosition));
     setEtag(reply, customer.revision);
     return customer;

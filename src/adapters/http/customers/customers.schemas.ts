@@ -7,13 +7,23 @@ import { searchWords } from '../../../projections/customers/customers.queries';
 import { minPositionQuery } from '../read-your-writes';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const tag = z.string().trim().toLowerCase().min(1).max(50).regex(/^[a-z0-9_:-]+$/, 'letters, digits, _ : and - only');
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9_:-]+$/, 'letters, digits, _ : and - only');
 const tags = z.array(tag).max(MAX_CUSTOMER_TAGS);
 
 export const customerFieldSchemas = {
   name: text(200),
   email: z.email().max(254).nullable(),
-  phone: z.string().trim().regex(/^\+?[0-9 ()./-]{3,32}$/, 'digits, spaces and + ( ) . / - only, 3-32 characters').nullable(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()./-]{3,32}$/, 'digits, spaces and + ( ) . / - only, 3-32 characters')
+    .nullable(),
   company: text(200).nullable(),
   address: z
     .strictObject({
@@ -82,7 +92,13 @@ export class CustomerListParams extends createZodDto(
     tag: tag.optional(),
     ownerId: z.uuid().optional(),
     groupId: z.uuid().optional(),
-    q: z.string().trim().min(1).max(200).refine((q) => searchWords(q).length > 0, 'search for at least one letter or digit').optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((q) => searchWords(q).length > 0, 'search for at least one letter or digit')
+      .optional(),
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   }),

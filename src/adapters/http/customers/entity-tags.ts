@@ -24,11 +24,15 @@ export function expectedRevisionOf(header: string | string[] | undefined): numbe
   const match = STRONG_REVISION_TAG.exec(value);
   if (!match) {
     throw new ProblemException(
-      problem('validationFailed', 'If-Match takes one ETag this API gave out, like "3", or *', { errors: [{ path: 'headers.if-match', message: 'one strong entity tag, or *' }] }),
+      problem('validationFailed', 'If-Match takes one ETag this API gave out, like "3", or *', {
+        errors: [{ path: 'headers.if-match', message: 'one strong entity tag, or *' }],
+      }),
     );
   }
   return Number(match[1]);
 }
 
 /** `@IfMatch()`: the expected revision of a write, from its `If-Match` header. */
-export const IfMatch = createParamDecorator((_: unknown, context: ExecutionContext) => expectedRevisionOf(context.switchToHttp().getRequest<FastifyRequest>().headers['if-match']));
+export const IfMatch = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  expectedRevisionOf(context.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
+);

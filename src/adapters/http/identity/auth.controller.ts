@@ -87,7 +87,12 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('password')
   @HttpCode(200)
-  async changePassword(@Body() body: ChangePasswordBody, @Req() request: FastifyRequest, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  async changePassword(
+    @Body() body: ChangePasswordBody,
+    @Req() request: FastifyRequest,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     // A stolen access token must not be a way to guess the current password without limit.
     await this.limits.check('password', request.ip, user.id);
     return this.commands.execute(new ChangePassword(user.id, user.sessionId, body.currentPassword, body.newPassword, context));

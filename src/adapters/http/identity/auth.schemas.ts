@@ -8,7 +8,11 @@ const password = z.string().min(10, 'at least 10 characters').max(256, 'at most 
 export class RegisterBody extends createZodDto(
   z.object({
     email: z.email().max(254),
-    username: z.string().min(3).max(32).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    username: z
+      .string()
+      .min(3)
+      .max(32)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     password,
     displayName: z.string().trim().min(1).max(64).optional(),
   }),

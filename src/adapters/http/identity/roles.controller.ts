@@ -51,7 +51,12 @@ export class RolesController {
   }
 
   @Patch(':role')
-  update(@Param() { role }: RoleParams, @Body() body: RolePermissionChangesBody, @CurrentUser() admin: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  update(
+    @Param() { role }: RoleParams,
+    @Body() body: RolePermissionChangesBody,
+    @CurrentUser() admin: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.change({ type: 'ChangeRolePermissions', data: { role, grant: body.grant, revoke: body.revoke, by: admin.id, at: now() } }, context);
   }
 }

@@ -39,7 +39,9 @@ export class ProjectionsAdminController {
 
   @Post(':name/rebuild')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Rebuild a projection from the event log while the app runs; follow its progress in GET /admin/projections. 409 while it is being rebuilt.' })
+  @ApiOperation({
+    summary: 'Rebuild a projection from the event log while the app runs; follow its progress in GET /admin/projections. 409 while it is being rebuilt.',
+  })
   @ApiAcceptedResponse({ type: RebuildAccepted.Output })
   async rebuild(@Param() { name }: ProjectionParams): Promise<RebuildAccepted> {
     const rebuild = await this.rebuilds.start(name);

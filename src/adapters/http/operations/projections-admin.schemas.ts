@@ -20,7 +20,9 @@ const rebuildRun = z.object({
 
 const projectionStatus = z.object({
   name: z.string(),
-  state: z.enum(['live', 'rebuilding', 'failed']).describe('failed: its latest attempt failed and it has not advanced since (retrying an event before parking it, or the database failing)'),
+  state: z
+    .enum(['live', 'rebuilding', 'failed'])
+    .describe('failed: its latest attempt failed and it has not advanced since (retrying an event before parking it, or the database failing)'),
   checkpoint: z.number().int().describe('position of the last event applied or skipped'),
   lag: z.object({
     positions: z.number().int().describe('head minus checkpoint; 0 when caught up (positions may be sparse: not a count of events)'),
@@ -31,13 +33,23 @@ const projectionStatus = z.object({
   parked: z.object({
     count: z.number().int(),
     latest: z.array(
-      z.object({ position: z.number().int(), eventId: z.uuid(), stream: z.string(), type: z.string(), error: z.string(), attempts: z.number().int(), parkedAt: instant }),
+      z.object({
+        position: z.number().int(),
+        eventId: z.uuid(),
+        stream: z.string(),
+        type: z.string(),
+        error: z.string(),
+        attempts: z.number().int(),
+        parkedAt: instant,
+      }),
     ),
   }),
   rebuild: rebuildRun.nullable().describe('the latest rebuild started through this API on the node that answers'),
 });
 
-export class ProjectionsReport extends createZodDto(z.object({ head: z.number().int().describe('position of the newest readable event'), projections: z.array(projectionStatus) })) {}
+export class ProjectionsReport extends createZodDto(
+  z.object({ head: z.number().int().describe('position of the newest readable event'), projections: z.array(projectionStatus) }),
+) {}
 
 export class RebuildAccepted extends createZodDto(z.object({ projection: z.string(), state: z.literal('rebuilding'), rebuild: rebuildRun })) {}
 

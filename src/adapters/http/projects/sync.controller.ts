@@ -31,14 +31,24 @@ export class SyncController {
   @Get()
   pull(@Query() params: PullParams, @CurrentUser() user: AuthenticatedUser) {
     const migratedFrom = params.lastPulledAt && params.migration && params.migration.from < params.schemaVersion ? params.migration.from : null;
-    return this.queries.execute(new PullSyncChanges({ ownerId: user.id, sessionId: user.sessionId, lastPulledAt: params.lastPulledAt, schemaVersion: params.schemaVersion, migratedFrom }));
+    return this.queries.execute(
+      new PullSyncChanges({
+        ownerId: user.id,
+        sessionId: user.sessionId,
+        lastPulledAt: params.lastPulledAt,
+        schemaVersion: params.schemaVersion,
+        migratedFrom,
+      }),
+    );
   }
 
   @Post()
   @HttpCode(200)
   async push(@Query() params: PushParams, @Body() body: PushBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
     try {
-      return await this.commands.execute(new PushSyncChanges(toSyncPush(body.changes), params.lastPulledAt, { ...context, actorId: user.id, sessionId: user.sessionId }));
+      return await this.commands.execute(
+        new PushSyncChanges(toSyncPush(body.changes), params.lastPulledAt, { ...context, actorId: user.id, sessionId: user.sessionId }),
+      );
     } catch (error) {
       throw syncProblem(error);
     }

@@ -49,7 +49,12 @@ export class PullParams extends createZodDto(
 export class PushParams extends createZodDto(z.object({ lastPulledAt })) {}
 
 const recordId = z.string().regex(RECORD_ID_PATTERN, 'a WatermelonDB id: 16 letters and digits');
-const text = (max: number) => z.string().max(max).nullable().transform((value) => value ?? '');
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .nullable()
+    .transform((value) => value ?? '');
 const syncStatus = { _status: z.string().max(20).optional(), _changed: z.string().max(2000).optional() };
 
 const rawProject = z.strictObject({ id: recordId, name: text(1000).optional(), description: text(100_000).optional(), ...syncStatus });
@@ -57,8 +62,16 @@ const rawTask = z.strictObject({
   id: recordId,
   title: text(1000).optional(),
   description: text(100_000).optional(),
-  is_completed: z.boolean().nullable().transform((value) => value ?? false).optional(),
-  project_id: z.union([recordId, z.literal('')]).nullable().transform((value) => value ?? '').optional(),
+  is_completed: z
+    .boolean()
+    .nullable()
+    .transform((value) => value ?? false)
+    .optional(),
+  project_id: z
+    .union([recordId, z.literal('')])
+    .nullable()
+    .transform((value) => value ?? '')
+    .optional(),
   ...syncStatus,
 });
 

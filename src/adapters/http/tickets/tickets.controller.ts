@@ -17,7 +17,18 @@ import { AuthenticatedUser, CurrentUser, RequireAnyPermission, RequirePermission
 import { CommandCtx } from '../command-context.decorator';
 import { problem } from '../problem-codes';
 import { ProblemException } from '../problem-details.filter';
-import { AssigneeBody, CustomerLinkBody, MessageBody, OpenTicketBody, PriorityBody, ReadBody, StatusBody, TagsBody, TicketListParams, TicketParams } from './tickets.schemas';
+import {
+  AssigneeBody,
+  CustomerLinkBody,
+  MessageBody,
+  OpenTicketBody,
+  PriorityBody,
+  ReadBody,
+  StatusBody,
+  TagsBody,
+  TicketListParams,
+  TicketParams,
+} from './tickets.schemas';
 
 const actorOf = ({ id, permissions }: AuthenticatedUser): Actor => ({
   id,
@@ -25,7 +36,11 @@ const actorOf = ({ id, permissions }: AuthenticatedUser): Actor => ({
   updatesAll: permissions.has('tickets:update-all'),
   writesNotes: permissions.has('tickets:internal-notes'),
 });
-const viewerOf = (user: AuthenticatedUser): TicketViewer => ({ id: user.id, readsAll: user.permissions.has('tickets:read-all'), seesNotes: user.permissions.has('tickets:internal-notes') });
+const viewerOf = (user: AuthenticatedUser): TicketViewer => ({
+  id: user.id,
+  readsAll: user.permissions.has('tickets:read-all'),
+  seesNotes: user.permissions.has('tickets:internal-notes'),
+});
 const now = () => new Date().toISOString();
 
 @ApiTags('tickets')
@@ -52,7 +67,10 @@ export class TicketsController {
     const ticketId = derivedId(context.commandId, 'ticket');
     const messageId = derivedId(context.commandId, 'message');
     const { title, message, priority, customerId } = body;
-    const result = await this.run({ type: 'OpenTicket', data: { ticketId, messageId, title, message, priority, customerId, actor: actorOf(user), at: now() } }, context);
+    const result = await this.run(
+      { type: 'OpenTicket', data: { ticketId, messageId, title, message, priority, customerId, actor: actorOf(user), at: now() } },
+      context,
+    );
     return { ...result, messageId };
   }
 
@@ -76,15 +94,28 @@ export class TicketsController {
   }
 
   @Post(':id/messages')
-  async post(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: MessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  async post(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: MessageBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     const messageId = derivedId(context.commandId, 'message');
-    const result = await this.run({ type: 'PostTicketMessage', data: { ticketId, messageId, content: body.content, actor: actorOf(user), at: now() } }, context);
+    const result = await this.run(
+      { type: 'PostTicketMessage', data: { ticketId, messageId, content: body.content, actor: actorOf(user), at: now() } },
+      context,
+    );
     return { ...result, messageId };
   }
 
   @Post(':id/status')
   @HttpCode(200)
-  status(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: StatusBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  status(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: StatusBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.run({ type: 'ChangeTicketStatus', data: { ticketId, status: body.status, actor: actorOf(user), at: now() } }, context);
   }
 
@@ -96,7 +127,12 @@ export class TicketsController {
 
   @Post(':id/assignee')
   @HttpCode(200)
-  async assign(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: AssigneeBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  async assign(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: AssigneeBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     if (body.assigneeId && !(await activeUsersHolding(this.db, [body.assigneeId], 'tickets:update-all')).has(body.assigneeId)) {
       throw invalid('TicketsAreAssignedToStaff', 'the assignee must be an active staff member');
     }
@@ -106,13 +142,23 @@ export class TicketsController {
   @Post(':id/customer')
   @HttpCode(200)
   @RequirePermission('tickets:update-all', 'customers:read')
-  customer(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: CustomerLinkBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  customer(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: CustomerLinkBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.run({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: body.customerId, actor: actorOf(user), at: now() } }, context);
   }
 
   @Post(':id/priority')
   @HttpCode(200)
-  priority(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: PriorityBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  priority(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: PriorityBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.run({ type: 'SetTicketPriority', data: { ticketId, priority: body.priority, actor: actorOf(user), at: now() } }, context);
   }
 
@@ -123,7 +169,12 @@ export class TicketsController {
   }
 
   @Post(':id/notes')
-  async note(@Param('id', ParseUUIDPipe) ticketId: string, @Body() body: MessageBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  async note(
+    @Param('id', ParseUUIDPipe) ticketId: string,
+    @Body() body: MessageBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     const noteId = derivedId(context.commandId, 'note');
     const result = await this.run({ type: 'AddTicketNote', data: { ticketId, noteId, content: body.content, actor: actorOf(user), at: now() } }, context);
     return { ...result, noteId };

@@ -6,9 +6,17 @@ import { minPositionQuery } from '../read-your-writes';
 
 const title = z.string().trim().min(1).max(200);
 const content = z.string().trim().min(1).max(10_000);
-const tag = z.string().trim().toLowerCase().min(1).max(32).regex(/^[a-z0-9_-]+$/, 'letters, digits, _ and - only');
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z0-9_-]+$/, 'letters, digits, _ and - only');
 
-export class OpenTicketBody extends createZodDto(z.object({ title, message: content, priority: z.enum(TICKET_PRIORITIES).default('normal'), customerId: z.uuid().optional() })) {}
+export class OpenTicketBody extends createZodDto(
+  z.object({ title, message: content, priority: z.enum(TICKET_PRIORITIES).default('normal'), customerId: z.uuid().optional() }),
+) {}
 export class MessageBody extends createZodDto(z.object({ content })) {}
 export class StatusBody extends createZodDto(z.object({ status: z.enum(TICKET_STATUSES) })) {}
 export class ReadBody extends createZodDto(z.object({ upToMessageId: z.uuid() })) {}
@@ -16,7 +24,9 @@ export class AssigneeBody extends createZodDto(z.object({ assigneeId: z.uuid().n
 export class CustomerLinkBody extends createZodDto(z.object({ customerId: z.uuid().nullable() })) {}
 export class PriorityBody extends createZodDto(z.object({ priority: z.enum(TICKET_PRIORITIES) })) {}
 export class TagsBody extends createZodDto(
-  z.object({ add: z.array(tag).max(20).default([]), remove: z.array(tag).max(20).default([]) }).refine((b) => b.add.length + b.remove.length > 0, 'add or remove at least one tag'),
+  z
+    .object({ add: z.array(tag).max(20).default([]), remove: z.array(tag).max(20).default([]) })
+    .refine((b) => b.add.length + b.remove.length > 0, 'add or remove at least one tag'),
 ) {}
 
 export class TicketListParams extends createZodDto(
@@ -32,4 +42,11 @@ export class TicketListParams extends createZodDto(
   }),
 ) {}
 
-export class TicketParams extends createZodDto(minPositionQuery.extend({ asOf: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional() })) {}
+export class TicketParams extends createZodDto(
+  minPositionQuery.extend({
+    asOf: z.iso
+      .datetime({ offset: true })
+      .transform((s) => new Date(s))
+      .optional(),
+  }),
+) {}

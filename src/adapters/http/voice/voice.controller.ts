@@ -51,7 +51,12 @@ export class VoiceController {
 
   @Patch()
   @RequirePermission('channels:write')
-  settings(@Param('id', ParseUUIDPipe) channelId: string, @Body() body: VoiceSettingsBody, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  settings(
+    @Param('id', ParseUUIDPipe) channelId: string,
+    @Body() body: VoiceSettingsBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.voice({ type: 'SetVoiceUserLimit', data: { channelId, limit: body.userLimit, actor: actorOf(user), at: now() } }, context);
   }
 
@@ -70,7 +75,12 @@ export class VoiceController {
   @Delete('participants/:userId')
   @HttpCode(200)
   @RequirePermission('channels:write')
-  disconnect(@Param('id', ParseUUIDPipe) channelId: string, @Param('userId', ParseUUIDPipe) userId: string, @CurrentUser() user: AuthenticatedUser, @CommandCtx() context: CommandContext) {
+  disconnect(
+    @Param('id', ParseUUIDPipe) channelId: string,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @CommandCtx() context: CommandContext,
+  ) {
     return this.voice({ type: 'DisconnectVoiceParticipant', data: { channelId, userId, actor: actorOf(user), at: now() } }, context);
   }
 }
