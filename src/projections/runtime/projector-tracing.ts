@@ -6,7 +6,7 @@
  * Written against the OpenTelemetry API only, which is a no-op until an SDK is started.
  */
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link } from '@opentelemetry/api';
-import type { FedEvent } from './projector';
+import type { FedEvent } from './fed-event';
 
 const traceparentOf = (fed: FedEvent) => fed.traceparent ?? fed.event.metadata.traceparent;
 const contextOf = (traceparent: string | undefined): Context => (traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT);

@@ -19,15 +19,10 @@ import type { DB } from './database';
 import type { ProjectionProgress } from './projection-progress';
 import { ProjectionHandlerError } from './transient-errors';
 import { inBatchSpan } from './projector-tracing';
+import type { FedEvent } from './fed-event';
 import { rebuildIsRunning } from './rebuild-lock';
 
-export interface FedEvent {
-  event: RecordedEvent;
-  /** Position of the event before this one in `$all`, when the feed knows it. */
-  previousPosition?: number;
-  /** W3C trace context of the delivery (the relay's publish), when it differs from the event's own. */
-  traceparent?: string;
-}
+export type { FedEvent } from './fed-event';
 
 export interface BatchOutcome {
   /** How many of the fed events are done with (applied or skipped): ack these, redeliver the rest. */
