@@ -18,7 +18,10 @@ import { ensureEventsStream } from '../src/adapters/bus/jetstream-setup';
 import { InProcessChangeBus } from '../src/adapters/bus/in-process-change-bus';
 import { Projector } from '../src/projections/runtime/projector';
 import { ProjectionProgress } from '../src/projections/runtime/projection-progress';
-import type { Projection } from '../src/projections/runtime/projection';
+import { defineBatchProjection, defineProjection, type Projection } from '../src/projections/runtime/projection';
+import { z } from 'zod';
+import { firstVersion, type EventCatalog } from '../src/events/event-definition';
+import { EventReader } from '../src/events/event-reader';
 import type { DB } from '../src/projections/runtime/database';
 import type { EventToAppend } from '../src/ports/event-store.port';
 import { summarize, untyped } from './support';
@@ -35,9 +38,16 @@ export type LagHandler = 'batch' | 'event';
  * upsert per event (the plain `handlers` form); `batch`: one set-based upsert per batch
  * (`handleBatch`). Both notify per event, after COMMIT.
  */
+type BenchEvent = { type: typeof EVENT_TYPE; data: { ticketId: string; subject: string; priority: string; body: string } };
+
+/** The bench event's catalog entry: the projector parses every event it applies, as the application's do. */
+const benchEvents: EventCatalog<BenchEvent> = {
+  [EVENT_TYPE]: firstVersion(z.strictObject({ ticketId: z.string(), subject: z.string(), priority: z.string(), body: z.string() })),
+};
+
 function benchProjection(kind: LagHandler): Projection {
   const upsertOne = sql`ON CONFLICT (stream) DO UPDATE SET position = excluded.position, event_id = excluded.event_id`;
-  return {
+  const basics = {
     name: LAG_VIEW,
     // The bench table is not part of the application's DB typing; it is listed for completeness.
     tables: [LAG_TABLE as keyof DB & string],
@@ -53,33 +63,34 @@ function benchProjection(kind: LagHandler): Projection {
         },
       },
     },
-    handlers:
-      kind === 'event'
-        ? {
-            [EVENT_TYPE]: async (event, { trx, notify }) => {
-              await sql`
-                INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
-                VALUES (${event.stream}, ${event.position}, ${event.id}) ${upsertOne}`.execute(trx);
-              notify({ key: event.id, type: event.type, data: {} });
-            },
-          }
-        : {},
-    handleBatch:
-      kind === 'batch'
-        ? async (events, { trx, notify }) => {
-            const latest = new Map(events.filter((e) => e.type === EVENT_TYPE).map((e) => [e.stream, e]));
-            const rows = [...latest.values()].map((e) => ({ stream: e.stream, position: e.position, event_id: e.id }));
-            if (rows.length > 0) {
-              await sql`
-                INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
-                SELECT stream, position, event_id FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-                  AS r(stream text, position bigint, event_id uuid)
-                ${upsertOne}`.execute(trx);
-            }
-            for (const event of events) notify({ key: event.id, type: event.type, data: {}, position: event.position });
-          }
-        : undefined,
   };
+  if (kind === 'event') {
+    return defineProjection<BenchEvent>({
+      ...basics,
+      handlers: {
+        [EVENT_TYPE]: async (event, { trx, notify }) => {
+          await sql`
+            INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
+            VALUES (${event.stream}, ${event.position}, ${event.id}) ${upsertOne}`.execute(trx);
+          notify({ key: event.id, type: event.type, data: {} });
+        },
+      },
+    });
+  }
+  return defineBatchProjection<BenchEvent>({
+    ...basics,
+    handles: { [EVENT_TYPE]: true },
+    async handleBatch(events, { trx, notify }) {
+      const latest = new Map(events.map((e) => [e.stream, e]));
+      const rows = [...latest.values()].map((e) => ({ stream: e.stream, position: e.position, event_id: e.id }));
+      await sql`
+        INSERT INTO ${sql.table(LAG_TABLE)} (stream, position, event_id)
+        SELECT stream, position, event_id FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS r(stream text, position bigint, event_id uuid)
+        ${upsertOne}`.execute(trx);
+      for (const event of events) notify({ key: event.id, type: event.type, data: {}, position: event.position });
+    },
+  });
 }
 
 export interface LagReport {
@@ -148,7 +159,7 @@ export async function lagBenchmark(
 
     const PROJECTION_BATCH_SIZE = Number(process.env.BENCH_PROJECTION_BATCH ?? 64);
     const progress = new ProjectionProgress(database.db, 5_000);
-    const projector = new Projector(benchProjection(handler), database.db, bus, progress);
+    const projector = new Projector(benchProjection(handler), database.db, bus, progress, new EventReader(benchEvents));
     const batchSizes: number[] = [];
     const batchMs: number[] = [];
     let readFromLog = 0; // events the feed fed without a JetStream predecessor header: gap fills from the log

@@ -21,11 +21,14 @@ import { RealtimeModule } from './adapters/realtime/realtime.module';
 import { TelemetryModule } from './adapters/telemetry/telemetry.module';
 import type { Projection } from './projections/runtime/projection';
 import { allProjections } from './projections/all-projections';
+import type { EventDefinitions } from './events/event-reader';
 
 export interface AppOptions {
   /** Extra feature modules and their projections (tests mount fixtures this way). */
   modules?: Type[];
   projections?: readonly Projection[];
+  /** Every event type the log may hold, when fixtures add their own to the application's. */
+  events?: EventDefinitions;
   pipeline?: PipelineOptions;
 }
 
@@ -36,7 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline),
+        InfrastructureModule.forRoot(config, log, [...allProjections, ...(options.projections ?? [])], options.pipeline, options.events),
         IdentityModule,
         TicketsModule,
         ChatModule,

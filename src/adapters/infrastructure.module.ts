@@ -13,6 +13,7 @@ import { CommandRunner } from '../commands/command-runner';
 import { ProjectionProgress } from '../projections/runtime/projection-progress';
 import { CheckpointReadModelProgress } from '../projections/runtime/read-model-progress';
 import { READ_MODEL_DB, type Projection } from '../projections/runtime/projection';
+import type { EventDefinitions } from '../events/event-reader';
 import { Infrastructure, openInfrastructure, PipelineOptions } from './infrastructure';
 import { INFRASTRUCTURE } from './infrastructure.tokens';
 import { LOGGER, type Logger } from './logger';
@@ -28,7 +29,7 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
     private readonly commands: CommandRunner,
   ) {}
 
-  static forRoot(config: Config, log: Logger, projections: readonly Projection[], pipeline: PipelineOptions = {}): DynamicModule {
+  static forRoot(config: Config, log: Logger, projections: readonly Projection[], pipeline: PipelineOptions = {}, events?: EventDefinitions): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
@@ -36,8 +37,8 @@ export class InfrastructureModule implements OnModuleInit, BeforeApplicationShut
         { provide: COMMAND_SETTINGS, useValue: config satisfies CommandSettings },
         { provide: LOGGER, useValue: log },
         { provide: PIPELINE_OPTIONS, useValue: pipeline },
-        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, projections, log) },
-        { provide: EVENT_STORE, useFactory: (i: Infrastructure) => i.store, inject: [INFRASTRUCTURE] },
+        { provide: INFRASTRUCTURE, useFactory: () => openInfrastructure(config, projections, log, events) },
+        { provide: EVENT_STORE, useFactory: (i: Infrastructure) => i.events, inject: [INFRASTRUCTURE] },
         { provide: CHANGE_BUS, useFactory: (i: Infrastructure) => i.changes, inject: [INFRASTRUCTURE] },
         { provide: READ_MODEL_DB, useFactory: (i: Infrastructure) => i.database.db, inject: [INFRASTRUCTURE] },
         { provide: ProjectionProgress, useFactory: (i: Infrastructure) => i.progress, inject: [INFRASTRUCTURE] },

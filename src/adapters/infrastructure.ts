@@ -16,6 +16,9 @@ import type { Projection } from '../projections/runtime/projection';
 import { Projector } from '../projections/runtime/projector';
 import { ProjectionProgress } from '../projections/runtime/projection-progress';
 import { EventStoreFeed } from '../projections/runtime/event-store-feed';
+import { appEventCatalog } from '../events/app-event-catalog';
+import { EventReader, type EventDefinitions } from '../events/event-reader';
+import { CatalogedEventStore } from './eventstore/cataloged-event-store';
 import { Database, openPglite, openPostgres } from './postgres/database';
 import { migrateToLatest, migrationsFor } from './postgres/migrate';
 import { PostgresEventStore } from './eventstore/postgres-event-store';
@@ -45,7 +48,10 @@ export interface Infrastructure {
   config: Config;
   mode: RunMode;
   database: Database;
+  /** The log as written: what the relay, the feeds and backups move. */
   store: EventStore;
+  /** The log as the application reads and writes it: through the event catalog (cataloged-event-store.ts). */
+  events: EventStore;
   nats?: Nats;
   changes: ChangeBus;
   progress: ProjectionProgress;
@@ -63,7 +69,21 @@ interface Feed {
   stop(): Promise<void>;
 }
 
-export async function openInfrastructure(config: Config, projections: readonly Projection[], log: Logger): Promise<Infrastructure> {
+/**
+ * `catalog` is every event type the log may hold (the application's; tests add their fixtures'):
+ * each projection may read only types it knows.
+ */
+export async function openInfrastructure(
+  config: Config,
+  projections: readonly Projection[],
+  log: Logger,
+  catalog: EventDefinitions = appEventCatalog,
+): Promise<Infrastructure> {
+  const reader = new EventReader(catalog);
+  for (const { name, handles } of projections) {
+    const unknown = [...handles].filter((type) => !reader.has(type));
+    if (unknown.length > 0) throw new Error(`projection ${name} reads event types the catalog does not know: ${unknown.join(', ')}`);
+  }
   const mode = runModeOf(config);
   const database = config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(config.DATA_DIR);
   const cleanups: (() => Promise<unknown>)[] = [() => database.close()];
@@ -71,6 +91,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
     const kurrent = config.EVENTSTORE_URL ? new KurrentDbEventStore(config.EVENTSTORE_URL) : undefined;
     if (kurrent) cleanups.unshift(() => kurrent.close());
     const store: EventStore = kurrent ?? new PostgresEventStore(database.db);
+    const events = new CatalogedEventStore(store, reader);
     await migrateToLatest(database.db, migrationsFor({ sqlEventStore: !kurrent, projections }));
 
     let nats: Nats | undefined;
@@ -84,7 +105,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
     const progress = new ProjectionProgress(database.db, config.READ_YOUR_WRITES_TIMEOUT_MS);
     const projectors = projections.map(
       (p) =>
-        new Projector(p, database.db, changes, progress, {
+        new Projector(p, database.db, changes, progress, reader, {
           retry: { attempts: config.PROJECTION_RETRY_ATTEMPTS, backoffMs: config.PROJECTION_RETRY_BACKOFF_MS },
           onParked: (event, error, projection) =>
             log.warn({ err: error, projection, position: event.position, eventId: event.id, type: event.type }, 'event parked after failed retries'),
@@ -99,6 +120,7 @@ export async function openInfrastructure(config: Config, projections: readonly P
       mode,
       database,
       store,
+      events,
       nats,
       changes,
       progress,

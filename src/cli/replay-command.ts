@@ -18,7 +18,7 @@ export async function replayCommand(args: readonly string[]): Promise<void> {
   const [stream, ...extra] = positionals;
   if (extra.length > 0 || Boolean(stream) === Boolean(values.all)) throw new UsageError(REPLAY_USAGE);
   const from = values.from === undefined ? 0 : nonNegativeInteger(values.from, '--from', REPLAY_USAGE);
-  await withInfrastructure(({ store }) => (stream ? replayStream(store, stream, from) : replayAll(store, from)));
+  await withInfrastructure(({ events }) => (stream ? replayStream(events, stream, from) : replayAll(events, from)));
 }
 
 async function replayStream(store: EventStore, stream: string, fromRevision: number): Promise<void> {

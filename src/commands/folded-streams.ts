@@ -9,8 +9,16 @@
  * copied per command. Earlier folds of the stream share it, so they may know of commands appended
  * after them; that is harmless, as an entry is only ever added for events that are in the stream.
  */
-import type { Decider, DomainEvent } from '../domain/decider';
-import type { EventStore } from '../ports/event-store.port';
+import { isEventOf, type Decider, type DomainEvent } from '../domain/decider';
+import type { EventStore, RecordedEvent } from '../ports/event-store.port';
+
+/** A stream holds an event its decider does not fold: written there by mistake, it must not be folded as if it were another. */
+export class ForeignEventError extends Error {
+  override readonly name = 'ForeignEventError';
+  constructor(stream: string, event: RecordedEvent) {
+    super(`stream ${stream} holds ${event.type} at revision ${event.revision}, which its decider does not fold`);
+  }
+}
 
 export interface FoldedStream<S> {
   /** Revision of the last folded event; -1 for a stream with no events. */
@@ -49,7 +57,12 @@ export class FoldedStreams {
     const { commands } = base;
     for (const event of newer) commands.set(event.metadata.commandId, { revision: event.revision, position: event.position });
     const last = newer[newer.length - 1]!;
-    const folded = { revision: last.revision, position: last.position, state: (newer as unknown as E[]).reduce(decider.evolve, base.state), commands };
+    let state = base.state;
+    for (const event of newer) {
+      if (!isEventOf(decider, event)) throw new ForeignEventError(stream, event);
+      state = decider.evolve(state, event);
+    }
+    const folded = { revision: last.revision, position: last.position, state, commands };
     this.set(stream, decider, folded);
     return folded;
   }

@@ -5,6 +5,8 @@
  */
 
 /** Where an append expects the stream to be. A number is the revision of the stream's last event. */
+import type { DomainEvent } from '../domain/decider';
+
 export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
 
 export interface EventMetadata {
@@ -24,18 +26,26 @@ export interface EventToAppend {
   metadata: EventMetadata;
 }
 
-export interface RecordedEvent {
+/** Where and when an event was recorded, and why: everything of a recorded event but its type and data. */
+export interface EventEnvelope {
   id: string;
   stream: string;
   /** Per stream, from 0. */
   revision: number;
   /** Global, > 0, strictly increasing in the order `$all` is read. */
   position: number;
-  type: string;
-  data: Record<string, unknown>;
   metadata: EventMetadata;
   recordedAt: Date;
 }
+
+/** An event as the store holds it, before the event catalog has checked its data (src/events). */
+export type StoredEvent = DomainEvent<string, Record<string, unknown>>;
+
+/**
+ * An event read back, with its envelope. Distributive over a union of events, so that checking
+ * `type` narrows `data`: `RecordedEvent<TicketEvent>` is one member per ticket event type.
+ */
+export type RecordedEvent<E extends DomainEvent = StoredEvent> = E extends DomainEvent ? E & EventEnvelope : never;
 
 /** One stream's part of an atomic append to several streams (EventStore.appendMany). */
 export interface StreamAppend {
@@ -87,7 +97,12 @@ export interface SubscribeToAllOptions {
   signal: AbortSignal;
 }
 
-export interface EventStore {
+/**
+ * `E` is what reads answer: the adapters answer StoredEvent (data unchecked); the application sees the
+ * store through the event catalog's edge (src/adapters/eventstore/cataloged-event-store.ts), which
+ * parses and upcasts every event it reads into the domain's own types.
+ */
+export interface EventStore<E extends DomainEvent = StoredEvent> {
   /**
    * Appends atomically. Throws WrongExpectedRevisionError when the stream is not where expected.
    * Appending a batch whose first event id is already in the stream writes nothing and returns
@@ -101,17 +116,17 @@ export interface EventStore {
    */
   appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in revision order; [] for a stream that does not exist. */
-  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent<E>[]>;
   /** `$all` in position order, never skipping an event that commits later with a lower position. */
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent<E>[]>;
   /**
    * `$all` filtered by type, actor and time, in position order, with readAll's gap-free horizon.
    * A page shorter than `limit` means nothing more matched below the horizon, except on adapters
    * that bound how much of the log one call scans (KurrentDB; see its adapter).
    */
-  queryAll(filter: QueryAllFilter): Promise<RecordedEvent[]>;
+  queryAll(filter: QueryAllFilter): Promise<RecordedEvent<E>[]>;
   /** Catch up from `after`, then stay live; yields non-empty batches in position order until aborted. */
-  subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent[]>;
+  subscribeToAll(options: SubscribeToAllOptions): AsyncIterable<RecordedEvent<E>[]>;
   /** Position of the newest readable event, 0 when the log is empty. */
   headPosition(): Promise<number>;
   /**

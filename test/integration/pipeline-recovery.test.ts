@@ -26,6 +26,7 @@ import { TEST_NATS_URL } from '../support/services';
 import { waitUntil } from '../support/poll';
 import { noteDecider, NoteEvent } from '../support/notes/note.decider';
 import { notesProjection } from '../support/notes/notes.projection';
+import { readerWithNotes } from '../support/notes/note.events';
 
 class Crash extends Error {}
 
@@ -40,7 +41,7 @@ describe('pipeline recovery (PostgreSQL + NATS JetStream)', () => {
   let progress: ProjectionProgress;
   const noteIds = Array.from({ length: 6 }, () => randomUUID());
 
-  const projector = () => new Projector(notesProjection, database.db, changes, progress);
+  const projector = () => new Projector(notesProjection, database.db, changes, progress, readerWithNotes());
   const relay = (afterPublish?: (e: RecordedEvent) => void) => new EventRelay(store, js, database.db, { stream, subjectPrefix, batchSize: 50, afterPublish });
   const feed = (beforeAck?: () => void) => new JetStreamProjectionFeed(projector(), store, js, jsm, { stream, batchSize: 40, ackWaitMs: 1000, beforeAck });
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Projector } from '../../src/projections/runtime/projector';
 import { ProjectionProgress } from '../../src/projections/runtime/projection-progress';
-import type { Projection } from '../../src/projections/runtime/projection';
+import { defineProjection } from '../../src/projections/runtime/projection';
+import type { NoteEvent } from '../support/notes/note.decider';
 import type { RecordedEvent } from '../../src/ports/event-store.port';
 import { allProjections } from '../../src/projections/all-projections';
 import { InProcessChangeBus } from '../../src/adapters/bus/in-process-change-bus';
@@ -21,6 +22,7 @@ import { waitUntil } from '../support/poll';
 import { NotesModule } from '../support/notes/notes.module';
 import { notesProjection } from '../support/notes/notes.projection';
 import { fragileBatchNotesProjection, fragileNotesProjection } from '../support/notes/fragile-notes.projection';
+import { readerWithNotes } from '../support/notes/note.events';
 
 interface Status {
   name: string;
@@ -188,7 +190,7 @@ describe('the projector on a failing handler (PostgreSQL)', () => {
 
   it('splits a failing batch: the good events are applied, only the one that keeps failing is parked', async () => {
     const parked: number[] = [];
-    const projector = new Projector(fragileBatchNotesProjection, database.db, changes, new ProjectionProgress(database.db, 1000), {
+    const projector = new Projector(fragileBatchNotesProjection, database.db, changes, new ProjectionProgress(database.db, 1000), readerWithNotes(), {
       retry: { attempts: 3, backoffMs: 1 },
       onParked: (event) => parked.push(event.position),
     });
@@ -223,7 +225,7 @@ describe('the projector on a failing handler (PostgreSQL)', () => {
   });
 
   it('never parks an event for a transient error: the batch fails whole and the checkpoint stays', async () => {
-    const unreachable: Projection = {
+    const unreachable = defineProjection<NoteEvent>({
       name: 'test-unreachable',
       tables: [],
       migrations: {},
@@ -232,8 +234,10 @@ describe('the projector on a failing handler (PostgreSQL)', () => {
           throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
         },
       },
-    };
-    const projector = new Projector(unreachable, database.db, changes, new ProjectionProgress(database.db, 1000), { retry: { attempts: 1, backoffMs: 1 } });
+    });
+    const projector = new Projector(unreachable, database.db, changes, new ProjectionProgress(database.db, 1000), readerWithNotes(), {
+      retry: { attempts: 1, backoffMs: 1 },
+    });
     await projector.checkpoint();
     await expect(projector.applyBatch([noteCreated(10, 'fine'), noteCreated(20, 'also fine')])).rejects.toThrow('administrator command');
     expect(await parkedIn(unreachable.name)).toEqual([]);

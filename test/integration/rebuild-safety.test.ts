@@ -19,6 +19,7 @@ import { freshDatabase } from '../support/database';
 import { allProjections } from '../../src/projections/all-projections';
 import { notesProjection } from '../support/notes/notes.projection';
 import { waitUntil } from '../support/poll';
+import { readerWithNotes } from '../support/notes/note.events';
 
 /** Opens when told; until then it holds whoever awaits it. */
 class Gate {
@@ -48,7 +49,7 @@ function rebuildSafetySuite(kind: 'PostgreSQL' | 'embedded PGlite', open: () => 
     let store: PostgresEventStore;
     let progress: ProjectionProgress;
     const titles = new Map<string, string>();
-    const projector = () => new Projector(notesProjection, database.db, new InProcessChangeBus(), progress);
+    const projector = () => new Projector(notesProjection, database.db, new InProcessChangeBus(), progress, readerWithNotes());
 
     async function appendNotes(count: number): Promise<void> {
       for (let i = 0; i < count; i++) {

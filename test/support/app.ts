@@ -13,6 +13,7 @@ import type { Projection } from '../../src/projections/runtime/projection';
 import type { Logger } from '../../src/adapters/logger';
 import { freshDatabase, TestDatabase } from './database';
 import { TEST_NATS_URL } from './services';
+import { catalogWithNotes } from './notes/note.events';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -45,7 +46,11 @@ export async function startTestApp(
     AUTH_RATE_LIMIT_PER_ACCOUNT: '10000',
     ...options.env,
   });
-  const app = await createApp(config, { modules: options.modules, projections: options.projections, pipeline: { ackWaitMs: 2000 } }, options.log);
+  const app = await createApp(
+    config,
+    { modules: options.modules, projections: options.projections, events: catalogWithNotes, pipeline: { ackWaitMs: 2000 } },
+    options.log,
+  );
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const infrastructure = app.get<Infrastructure>(INFRASTRUCTURE);

@@ -9,7 +9,7 @@ const ticketId = 't-1';
 const owner: Actor = { id: 'owner', readsAll: false, updatesAll: false, writesNotes: false };
 const staff: Actor = { id: 'agent', readsAll: true, updatesAll: true, writesNotes: true };
 const opened = (customerId?: string): TicketEvent[] => [
-  { type: 'TicketOpened', data: { ticketId, ownerId: staff.id, title: 'Invoice', priority: 'normal', ...(customerId ? { customerId } : {}), at } },
+  { type: 'TicketOpened', data: { ticketId, ownerId: staff.id, title: 'Invoice', priority: 'normal', customerId: customerId ?? null, at } },
   { type: 'TicketMessagePosted', data: { ticketId, messageId: 'm1', authorId: staff.id, byStaff: true, content: 'Called', at } },
 ];
 
@@ -37,7 +37,7 @@ describe('ticket ↔ customer link', () => {
       .then([{ type: 'TicketCustomerLinked', data: { ticketId, customerId: null, by: staff.id, at } }]);
   });
   it('lets only staff link a ticket', () => {
-    const ownTicket: TicketEvent[] = [{ type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Mine', priority: 'normal', at } }];
+    const ownTicket: TicketEvent[] = [{ type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Mine', priority: 'normal', customerId: null, at } }];
     spec
       .given(ownTicket)
       .when({ type: 'LinkTicketToCustomer', data: { ticketId, customerId: 'c-1', actor: owner, at } })

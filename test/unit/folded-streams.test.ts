@@ -24,6 +24,7 @@ describe('FoldedStreams', () => {
 
   it("folds on an append and adds the command to the stream's one idempotency record, without copying it", () => {
     const counter = {
+      eventTypes: new Set(['Added']),
       initialState: () => 0,
       evolve: (total: number, event: { type: string; data: { by: number } }) => total + event.data.by,
       decide: () => [],

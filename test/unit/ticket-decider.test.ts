@@ -16,7 +16,7 @@ const stranger: Actor = { id: 'stranger', ...nothingMore };
 const reader: Actor = { id: 'reader', ...nothingMore, readsAll: true };
 
 const opened: TicketEvent[] = [
-  { type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Printer', priority: 'normal', at } },
+  { type: 'TicketOpened', data: { ticketId, ownerId: owner.id, title: 'Printer', priority: 'normal', customerId: null, at } },
   { type: 'TicketMessagePosted', data: { ticketId, messageId: 'm1', authorId: owner.id, byStaff: false, content: 'It jams', at } },
 ];
 const inStatus = (status: TicketStatus): TicketEvent[] =>

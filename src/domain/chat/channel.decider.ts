@@ -5,7 +5,7 @@
  * of a dm) invites them, and they join by accepting; only a platform admin adds people directly.
  * A direct-message channel has exactly its two members (or invitees), for good.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
 
 export const channelStream = (channelId: string) => `channel-${channelId}`;
@@ -60,6 +60,17 @@ const without = (set: ReadonlySet<string>, value: string) => new Set([...set].fi
 const noSuchUser = () => notFound('InviteesExist', 'no such user');
 
 export const channelDecider: Decider<ChannelCommand, ChannelEvent, ChannelState> = {
+  eventTypes: eventTypes<ChannelEvent>({
+    ChannelCreated: true,
+    ChannelUpdated: true,
+    ChannelDeleted: true,
+    ChannelMemberAdded: true,
+    ChannelMemberRemoved: true,
+    ChannelInvitationSent: true,
+    ChannelInvitationAccepted: true,
+    ChannelInvitationDeclined: true,
+    ChannelInvitationWithdrawn: true,
+  }),
   initialState: () => ({ status: 'none' }),
 
   evolve(state, event) {

@@ -4,7 +4,7 @@
  * write in the channel is decided from the channel's state, which every command carries: only
  * members post and edit, and nothing in a deleted channel changes.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState, notFound } from '../errors';
 import type { ChannelActor } from './channel.decider';
 
@@ -52,6 +52,7 @@ export type ChatMessageState = { status: 'none' } | { status: 'posted' | 'delete
 const noSuchChannel = () => notFound('ChannelsAreVisibleToMembers', 'no such channel');
 
 export const chatMessageDecider: Decider<ChatMessageCommand, ChatMessageEvent, ChatMessageState> = {
+  eventTypes: eventTypes<ChatMessageEvent>({ ChatMessagePosted: true, ChatMessageEdited: true, ChatMessageDeleted: true }),
   initialState: () => ({ status: 'none' }),
 
   evolve(state, event) {

@@ -3,7 +3,7 @@
  * is known outside this stream, so the command handler says which of the named ones do not, and
  * this decider refuses them. Deleting is soft, like a customer's.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { illegalState, invalid, notFound } from '../errors';
 import { requireRevision } from './expected-revision';
 
@@ -39,6 +39,13 @@ export type CustomerGroupState =
   { phase: 'none'; revision: -1 } | { phase: 'existing' | 'deleted'; revision: number; details: CustomerGroupDetails; members: ReadonlySet<string> };
 
 export const customerGroupDecider: Decider<CustomerGroupCommand, CustomerGroupEvent, CustomerGroupState> = {
+  eventTypes: eventTypes<CustomerGroupEvent>({
+    CustomerGroupCreated: true,
+    CustomerGroupChanged: true,
+    CustomerGroupDeleted: true,
+    CustomersAddedToGroup: true,
+    CustomersRemovedFromGroup: true,
+  }),
   initialState: () => ({ phase: 'none', revision: -1 }),
 
   evolve(state, event) {

@@ -4,7 +4,7 @@
  * customer stops existing for every command. Each change names what it changed, so read models
  * (statistics among them) follow deltas instead of re-reading.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { illegalState, invalid, notFound } from '../errors';
 import { requireRevision } from './expected-revision';
 
@@ -69,6 +69,14 @@ export type CustomerEvent =
 export type CustomerState = { phase: 'none'; revision: -1 } | { phase: 'existing' | 'deleted'; revision: number; customer: CustomerFields };
 
 export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+  eventTypes: eventTypes<CustomerEvent>({
+    CustomerCreated: true,
+    CustomerProfileChanged: true,
+    CustomerStatusChanged: true,
+    CustomerOwnerChanged: true,
+    CustomerTagsChanged: true,
+    CustomerDeleted: true,
+  }),
   initialState: () => ({ phase: 'none', revision: -1 }),
 
   evolve(state, event) {

@@ -4,7 +4,7 @@
  * events. `admin` always holds every permission: a change that would take one away is refused,
  * and permissions added to the code later reach admin without an event.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden } from '../errors';
 import { PERMISSIONS, Permission, Role, ROLE_PERMISSIONS } from './permissions';
 
@@ -26,6 +26,7 @@ export interface RoleState {
 }
 
 export const roleDecider: Decider<RoleCommand, RoleEvent, RoleState> = {
+  eventTypes: eventTypes<RoleEvent>({ RolePermissionsChanged: true }),
   initialState: () => ({ permissions: null }),
 
   evolve: (_state, event) => ({ permissions: new Set(event.data.permissions) }),

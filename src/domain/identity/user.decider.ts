@@ -2,7 +2,7 @@
  * A user account (`user-<id>` streams). The events record that something happened to the
  * account, never a secret: hashes and tokens live in the auth adapter's credentials tables.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState } from '../errors';
 import type { Role } from './permissions';
 
@@ -32,6 +32,15 @@ export type UserState =
   { status: 'unregistered' } | { status: 'active' | 'deactivated'; role: Role; lockedUntil: string | null; revokedSessions: ReadonlySet<string> };
 
 export const userDecider: Decider<UserCommand, UserEvent, UserState> = {
+  eventTypes: eventTypes<UserEvent>({
+    UserRegistered: true,
+    UserLoggedIn: true,
+    UserLockedOut: true,
+    PasswordChanged: true,
+    UserRoleChanged: true,
+    UserDeactivated: true,
+    SessionRevoked: true,
+  }),
   initialState: () => ({ status: 'unregistered' }),
 
   evolve(state, event) {

@@ -7,7 +7,7 @@
  * filed only in a project that exists: a task filed under an id nobody has created yet would wait
  * there for whoever creates it, another user perhaps, who would never see it.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { conflict, invalid } from '../errors';
 import { changedFields, givenFields } from './field-changes';
 import { projectOfTaskNotFound, recordNotFound } from './not-found';
@@ -39,6 +39,7 @@ export type ProjectState =
 const EMPTY_PROJECT: ProjectFields = { name: '', description: '' };
 
 export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState> = {
+  eventTypes: eventTypes<ProjectEvent>({ ProjectCreated: true, ProjectUpdated: true, ProjectDeleted: true, TaskAddedToProject: true }),
   initialState: () => ({ status: 'none', taskIds: new Set() }),
 
   evolve(state, event) {

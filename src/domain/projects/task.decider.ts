@@ -7,7 +7,7 @@
  * deleting a project deletes its tasks. Creation records the session (the device) it came from, as
  * for projects. Another user's task is not found, as for projects (see not-found.ts).
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { conflict, invalid } from '../errors';
 import { changedFields, givenFields } from './field-changes';
 import { projectOfTaskNotFound, recordNotFound } from './not-found';
@@ -44,6 +44,7 @@ export type TaskState = { status: 'none' } | ({ status: 'active'; ownerId: strin
 const EMPTY_TASK: TaskFields = { title: '', description: '', isCompleted: false, projectId: '' };
 
 export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
+  eventTypes: eventTypes<TaskEvent>({ TaskCreated: true, TaskUpdated: true, TaskDeleted: true }),
   initialState: () => ({ status: 'none' }),
 
   evolve(state, event) {

@@ -3,7 +3,7 @@
  * staff, moved through its statuses as TICKET_TRANSITIONS says. Someone who neither owns the ticket
  * nor reads every ticket is told it does not exist, so that ticket ids cannot be probed.
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
 import { TICKET_TRANSITIONS, TicketPriority, TicketStatus } from './ticket-transitions';
 
@@ -35,8 +35,8 @@ export type TicketCommand =
   | { type: 'LinkTicketToCustomer'; data: { ticketId: string; customerId: string | null; actor: Actor; at: string } };
 
 export type TicketEvent =
-  /** `customerId`, when the ticket names the customer it concerns (absent from older events). */
-  | { type: 'TicketOpened'; data: { ticketId: string; ownerId: string; title: string; priority: TicketPriority; customerId?: string; at: string } }
+  /** `customerId`: the customer the ticket concerns, or null (events of version 1 lack it; the catalog upcasts them). */
+  | { type: 'TicketOpened'; data: { ticketId: string; ownerId: string; title: string; priority: TicketPriority; customerId: string | null; at: string } }
   | { type: 'TicketMessagePosted'; data: { ticketId: string; messageId: string; authorId: string; byStaff: boolean; content: string; at: string } }
   | { type: 'TicketStatusChanged'; data: { ticketId: string; from: TicketStatus; to: TicketStatus; by: string; cause: 'request' | 'message'; at: string } }
   | { type: 'TicketMessagesRead'; data: { ticketId: string; readerId: string; upToMessageId: string; at: string } }
@@ -63,6 +63,18 @@ export type TicketState =
 type Existing = Exclude<TicketState, { status: 'none' }>;
 
 export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
+  eventTypes: eventTypes<TicketEvent>({
+    TicketOpened: true,
+    TicketMessagePosted: true,
+    TicketStatusChanged: true,
+    TicketMessagesRead: true,
+    TicketAssigned: true,
+    TicketPriorityChanged: true,
+    TicketTagged: true,
+    TicketUntagged: true,
+    TicketNoteAdded: true,
+    TicketCustomerLinked: true,
+  }),
   initialState: () => ({ status: 'none' }),
 
   evolve(state, event) {
@@ -75,7 +87,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
         tags: new Set(),
         messageIds: new Set(),
         readUpTo: new Map(),
-        customerId: event.data.customerId ?? null,
+        customerId: event.data.customerId,
       };
     }
     if (state.status === 'none') return state;
@@ -109,7 +121,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
       if (state.status !== 'none') throw illegalState('TicketIsOpenedOnce', 'the ticket exists already');
       const { messageId, title, message, priority, customerId } = command.data;
       return [
-        { type: 'TicketOpened', data: { ticketId, ownerId: actor.id, title, priority, ...(customerId ? { customerId } : {}), at } },
+        { type: 'TicketOpened', data: { ticketId, ownerId: actor.id, title, priority, customerId: customerId ?? null, at } },
         { type: 'TicketMessagePosted', data: { ticketId, messageId, authorId: actor.id, byStaff: actor.updatesAll, content: message, at } },
       ];
     }

@@ -7,7 +7,7 @@
  * One voice channel per user at a time spans two streams; the command handler leaves the old
  * channel before joining the new one (see handle-voice-command.ts).
  */
-import { assertNever, Decider } from '../decider';
+import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
 import type { ChannelState } from '../chat/channel.decider';
 
@@ -104,6 +104,14 @@ function participantOf(state: VoiceChannelState, userId: string, sessionId: stri
 }
 
 export const voiceChannelDecider: Decider<VoiceChannelCommand, VoiceChannelEvent, VoiceChannelState> = {
+  eventTypes: eventTypes<VoiceChannelEvent>({
+    VoiceParticipantJoined: true,
+    VoiceParticipantLeft: true,
+    VoiceSelfMuteChanged: true,
+    VoiceSelfDeafenChanged: true,
+    VoiceServerMuteChanged: true,
+    VoiceUserLimitChanged: true,
+  }),
   initialState: () => ({ participants: new Map(), serverMuted: new Set(), userLimit: DEFAULT_VOICE_USER_LIMIT }),
 
   evolve(state, event) {

@@ -5,7 +5,7 @@
  * the invitee's key (`invitee-<userId>`), which becomes topic `user:<userId>`.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection, ProjectionContext } from '../runtime/projection';
+import { defineProjection, type ProjectionContext } from '../runtime/projection';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { ChannelEvent } from '../../domain/chat/channel.decider';
 import type { ChatMessageEvent } from '../../domain/chat/chat-message.decider';
@@ -61,10 +61,7 @@ declare module '../runtime/database' {
   }
 }
 
-type ChannelData<T extends ChannelEvent['type']> = Extract<ChannelEvent, { type: T }>['data'];
-type MessageData<T extends ChatMessageEvent['type']> = Extract<ChatMessageEvent, { type: T }>['data'];
-
-export const chatProjection: Projection = {
+export const chatProjection = defineProjection<ChannelEvent | ChatMessageEvent>({
   name: 'chat',
   tables: ['channels', 'channel_members', 'channel_invitations', 'chat_messages'],
   migrations: {
@@ -99,7 +96,7 @@ export const chatProjection: Projection = {
   },
   handlers: {
     async ChannelCreated(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelCreated'>;
+      const d = event.data;
       const at = new Date(d.at);
       await trx
         .insertInto('channels')
@@ -119,7 +116,7 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelUpdated(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelUpdated'>;
+      const d = event.data;
       await trx
         .updateTable('channels')
         .set({ ...d.changes, updated_at: new Date(d.at) })
@@ -128,7 +125,7 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelDeleted(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelDeleted'>;
+      const d = event.data;
       await trx
         .updateTable('channels')
         .set({ deleted_at: new Date(d.at), updated_at: new Date(d.at) })
@@ -137,7 +134,7 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelMemberAdded(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelMemberAdded'>;
+      const d = event.data;
       await trx
         .insertInto('channel_members')
         .values({ channel_id: d.channelId, user_id: d.userId, joined_at: new Date(d.at) })
@@ -146,12 +143,12 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelMemberRemoved(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelMemberRemoved'>;
+      const d = event.data;
       await trx.deleteFrom('channel_members').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChannelInvitationSent(event, { trx, notify }) {
-      const d = event.data as ChannelData<'ChannelInvitationSent'>;
+      const d = event.data;
       await trx
         .insertInto('channel_invitations')
         .values({ channel_id: d.channelId, user_id: d.userId, invited_by: d.by, invited_at: new Date(d.at) })
@@ -164,7 +161,7 @@ export const chatProjection: Projection = {
     ChannelInvitationDeclined: (event, context) => invitationEnded(event, context),
     ChannelInvitationWithdrawn: (event, context) => invitationEnded(event, context),
     async ChatMessagePosted(event, { trx, notify }) {
-      const d = event.data as MessageData<'ChatMessagePosted'>;
+      const d = event.data;
       await trx
         .insertInto('chat_messages')
         .values({
@@ -183,7 +180,7 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChatMessageEdited(event, { trx, notify }) {
-      const d = event.data as MessageData<'ChatMessageEdited'>;
+      const d = event.data;
       await trx
         .updateTable('chat_messages')
         .set({ content: d.content, edited_at: new Date(d.at) })
@@ -192,7 +189,7 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async ChatMessageDeleted(event, { trx, notify }) {
-      const d = event.data as MessageData<'ChatMessageDeleted'>;
+      const d = event.data;
       await trx
         .updateTable('chat_messages')
         .set({ content: null, deleted_at: new Date(d.at) })
@@ -201,11 +198,13 @@ export const chatProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: { messageId: d.messageId, channelId: d.channelId, by: d.by, at: d.at } });
     },
   },
-};
+});
 
 /** Accepted, declined or withdrawn: the invitation is gone (a ChannelMemberAdded follows an acceptance). */
-async function invitationEnded(event: RecordedEvent, { trx, notify }: ProjectionContext): Promise<void> {
-  const d = event.data as ChannelData<'ChannelInvitationDeclined'>;
+type InvitationEnded = Extract<ChannelEvent, { type: 'ChannelInvitationAccepted' | 'ChannelInvitationDeclined' | 'ChannelInvitationWithdrawn' }>;
+
+async function invitationEnded(event: RecordedEvent<InvitationEnded>, { trx, notify }: ProjectionContext): Promise<void> {
+  const d = event.data;
   await trx.deleteFrom('channel_invitations').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
   notify({ key: d.channelId, type: event.type, data: event.data });
   notify({ key: inviteeKey(d.userId), type: event.type, data: event.data });

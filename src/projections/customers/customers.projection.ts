@@ -5,7 +5,7 @@
  * which is what lets 100,000 customers be projected (or rebuilt) in seconds.
  */
 import { sql, Transaction } from 'kysely';
-import type { Projection, ProjectionContext } from '../runtime/projection';
+import { defineBatchProjection, dispatch, type HandlerTable, type ProjectionContext } from '../runtime/projection';
 import type { DB } from '../runtime/database';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { CustomerEvent } from '../../domain/customers/customer.decider';
@@ -14,13 +14,16 @@ import { createCustomerTables, customerTables } from './customers.tables';
 import { CustomerStatisticsDelta } from './customer-statistics.delta';
 
 type Event = CustomerEvent | CustomerGroupEvent;
-type DataOf<T extends Event['type']> = Extract<Event, { type: T }>['data'];
-type Apply = (event: RecordedEvent, trx: Transaction<DB>, statistics: CustomerStatisticsDelta) => Promise<void>;
+type Of<T extends Event['type']> = RecordedEvent<Extract<Event, { type: T }>>;
+type CustomerChange = RecordedEvent<CustomerEvent>;
+type GroupChange = RecordedEvent<CustomerGroupEvent>;
+/** How each event but CustomerCreated (inserted in runs, see applyBatch) changes the tables. */
+type Appliers = HandlerTable<Exclude<Event, { type: 'CustomerCreated' }>, [trx: Transaction<DB>, statistics: CustomerStatisticsDelta]>;
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
-function customerRow(event: RecordedEvent) {
-  const data = event.data as DataOf<'CustomerCreated'>;
+function customerRow(event: Of<'CustomerCreated'>) {
+  const { data } = event;
   const at = new Date(data.at);
   return {
     id: data.customerId,
@@ -40,47 +43,47 @@ function customerRow(event: RecordedEvent) {
 }
 
 /** Every change of a customer row also moves its revision (the ETag) and update time. */
-function touchCustomer(trx: Transaction<DB>, event: RecordedEvent) {
-  const { customerId, at } = event.data as { customerId: string; at: string };
+function touchCustomer(trx: Transaction<DB>, event: CustomerChange) {
+  const { customerId, at } = event.data;
   return trx
     .updateTable('customers')
     .set({ updated_at: new Date(at), revision: event.revision })
     .where('id', '=', customerId);
 }
 
-function touchGroup(trx: Transaction<DB>, event: RecordedEvent) {
-  const { groupId, at } = event.data as { groupId: string; at: string };
+function touchGroup(trx: Transaction<DB>, event: GroupChange) {
+  const { groupId, at } = event.data;
   return trx
     .updateTable('customer_groups')
     .set({ updated_at: new Date(at), revision: event.revision })
     .where('id', '=', groupId);
 }
 
-const appliers: Partial<Record<Event['type'], Apply>> = {
+const appliers: Appliers = {
   async CustomerProfileChanged(event, trx) {
-    const { changes } = event.data as DataOf<'CustomerProfileChanged'>;
+    const { changes } = event.data;
     const { address, ...plain } = changes;
     await touchCustomer(trx, event)
       .set({ ...plain, ...(address !== undefined ? { address: json(address) } : {}) })
       .execute();
   },
   async CustomerStatusChanged(event, trx, statistics) {
-    const data = event.data as DataOf<'CustomerStatusChanged'>;
+    const { data } = event;
     await touchCustomer(trx, event).set({ status: data.to }).execute();
     statistics.statusChanged(data.from, data.to);
   },
   async CustomerOwnerChanged(event, trx) {
-    const data = event.data as DataOf<'CustomerOwnerChanged'>;
+    const { data } = event;
     await touchCustomer(trx, event).set({ owner_id: data.to }).execute();
   },
   async CustomerTagsChanged(event, trx) {
-    const data = event.data as DataOf<'CustomerTagsChanged'>;
+    const { data } = event;
     // The decider's order: the tags kept, then the tags added.
     const tags = sql<string[]>`array_cat(ARRAY(SELECT t FROM unnest(tags) AS t WHERE NOT (t = ANY(${data.removed}::text[]))), ${data.added}::text[])`;
     await touchCustomer(trx, event).set({ tags }).execute();
   },
   async CustomerDeleted(event, trx, statistics) {
-    const data = event.data as DataOf<'CustomerDeleted'>;
+    const { data } = event;
     const row = await touchCustomer(trx, event)
       .set({ deleted_at: new Date(data.at) })
       .where('deleted_at', 'is', null)
@@ -93,7 +96,7 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
       UPDATE customer_groups g SET member_count = g.member_count - 1 FROM gone WHERE g.id = gone.group_id`.execute(trx);
   },
   async CustomerGroupCreated(event, trx) {
-    const data = event.data as DataOf<'CustomerGroupCreated'>;
+    const { data } = event;
     const at = new Date(data.at);
     await trx
       .insertInto('customer_groups')
@@ -110,18 +113,18 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
       .execute();
   },
   async CustomerGroupChanged(event, trx) {
-    const { changes } = event.data as DataOf<'CustomerGroupChanged'>;
+    const { changes } = event.data;
     await touchGroup(trx, event).set(changes).execute();
   },
   async CustomerGroupDeleted(event, trx) {
-    const data = event.data as DataOf<'CustomerGroupDeleted'>;
+    const { data } = event;
     await trx.deleteFrom('customer_group_members').where('group_id', '=', data.groupId).execute();
     await touchGroup(trx, event)
       .set({ deleted_at: new Date(data.at), member_count: 0 })
       .execute();
   },
   async CustomersAddedToGroup(event, trx) {
-    const data = event.data as DataOf<'CustomersAddedToGroup'>;
+    const { data } = event;
     // Only customers that exist (one deleted meanwhile is left out), each once.
     const added = await sql<{ customer_id: string }>`
       INSERT INTO customer_group_members (group_id, customer_id)
@@ -133,7 +136,7 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
       .execute();
   },
   async CustomersRemovedFromGroup(event, trx) {
-    const data = event.data as DataOf<'CustomersRemovedFromGroup'>;
+    const { data } = event;
     const removed = await trx
       .deleteFrom('customer_group_members')
       .where('group_id', '=', data.groupId)
@@ -146,9 +149,9 @@ const appliers: Partial<Record<Event['type'], Apply>> = {
   },
 };
 
-async function applyBatch(events: readonly RecordedEvent[], { trx, notify }: ProjectionContext): Promise<void> {
+async function applyBatch(events: readonly RecordedEvent<Event>[], { trx, notify }: ProjectionContext): Promise<void> {
   const statistics = new CustomerStatisticsDelta();
-  let created: RecordedEvent[] = [];
+  let created: Of<'CustomerCreated'>[] = [];
   const insertCreated = async () => {
     if (created.length === 0) return;
     await trx.insertInto('customers').values(created.map(customerRow)).execute();
@@ -156,26 +159,34 @@ async function applyBatch(events: readonly RecordedEvent[], { trx, notify }: Pro
   };
   for (const event of events) {
     if (event.type === 'CustomerCreated') {
-      const { status, at } = event.data as DataOf<'CustomerCreated'>;
       created.push(event);
-      statistics.created(status, at);
+      statistics.created(event.data.status, event.data.at);
     } else {
-      const apply = appliers[event.type as Event['type']];
-      if (!apply) continue;
       await insertCreated(); // rows first: what follows may change them
-      await apply(event, trx, statistics);
+      await dispatch(appliers, event, trx, statistics);
     }
-    const { customerId, groupId } = event.data as { customerId?: string; groupId?: string };
-    notify({ key: groupId ?? customerId ?? '', type: event.type, data: event.data, position: event.position });
+    notify({ key: 'groupId' in event.data ? event.data.groupId : event.data.customerId, type: event.type, data: event.data, position: event.position });
   }
   await insertCreated();
   await statistics.write(trx);
 }
 
-export const customersProjection: Projection = {
+export const customersProjection = defineBatchProjection<Event>({
   name: 'customers',
   tables: customerTables,
   migrations: { '0820_customers': { up: createCustomerTables } },
-  handlers: {},
+  handles: {
+    CustomerCreated: true,
+    CustomerProfileChanged: true,
+    CustomerStatusChanged: true,
+    CustomerOwnerChanged: true,
+    CustomerTagsChanged: true,
+    CustomerDeleted: true,
+    CustomerGroupCreated: true,
+    CustomerGroupChanged: true,
+    CustomerGroupDeleted: true,
+    CustomersAddedToGroup: true,
+    CustomersRemovedFromGroup: true,
+  },
   handleBatch: applyBatch,
-};
+});

@@ -4,7 +4,7 @@
  * rebuild needs nothing but the log. The access check reads this on every request.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../runtime/projection';
+import { defineProjection } from '../runtime/projection';
 import type { RoleEvent } from '../../domain/identity/role.decider';
 import type { Role } from '../../domain/identity/permissions';
 
@@ -22,9 +22,7 @@ declare module '../runtime/database' {
   }
 }
 
-type DataOf<T extends RoleEvent['type']> = Extract<RoleEvent, { type: T }>['data'];
-
-export const rolesProjection: Projection = {
+export const rolesProjection = defineProjection<RoleEvent>({
   name: 'roles',
   tables: ['roles'],
   migrations: {
@@ -43,7 +41,7 @@ export const rolesProjection: Projection = {
   },
   handlers: {
     async RolePermissionsChanged(event, { trx, notify }) {
-      const data = event.data as DataOf<'RolePermissionsChanged'>;
+      const { data } = event;
       const row = { permissions: data.permissions, revision: event.revision, updated_at: new Date(data.at), updated_by: data.by };
       await trx
         .insertInto('roles')
@@ -53,4 +51,4 @@ export const rolesProjection: Projection = {
       notify({ key: data.role, type: event.type, data: { granted: data.granted, revoked: data.revoked } });
     },
   },
-};
+});

@@ -3,7 +3,7 @@
  * access check reads on every authenticated request.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../runtime/projection';
+import { defineProjection } from '../runtime/projection';
 import type { UserEvent } from '../../domain/identity/user.decider';
 import type { Role } from '../../domain/identity/permissions';
 
@@ -25,9 +25,7 @@ declare module '../runtime/database' {
   }
 }
 
-type DataOf<T extends UserEvent['type']> = Extract<UserEvent, { type: T }>['data'];
-
-export const usersProjection: Projection = {
+export const usersProjection = defineProjection<UserEvent>({
   name: 'users',
   tables: ['users'],
   migrations: {
@@ -51,7 +49,7 @@ export const usersProjection: Projection = {
   },
   handlers: {
     async UserRegistered(event, { trx, notify }) {
-      const data = event.data as DataOf<'UserRegistered'>;
+      const { data } = event;
       await trx
         .insertInto('users')
         .values({
@@ -69,7 +67,7 @@ export const usersProjection: Projection = {
       notify({ key: data.userId, type: event.type, data: { username: data.username, displayName: data.displayName } });
     },
     async UserLoggedIn(event, { trx }) {
-      const data = event.data as DataOf<'UserLoggedIn'>;
+      const { data } = event;
       await trx
         .updateTable('users')
         .set({ last_login_at: new Date(data.at) })
@@ -77,7 +75,7 @@ export const usersProjection: Projection = {
         .execute();
     },
     async UserLockedOut(event, { trx }) {
-      const data = event.data as DataOf<'UserLockedOut'>;
+      const { data } = event;
       await trx
         .updateTable('users')
         .set({ locked_until: new Date(data.until) })
@@ -85,14 +83,14 @@ export const usersProjection: Projection = {
         .execute();
     },
     async UserRoleChanged(event, { trx, notify }) {
-      const data = event.data as DataOf<'UserRoleChanged'>;
+      const { data } = event;
       await trx.updateTable('users').set({ role: data.to }).where('id', '=', data.userId).execute();
       notify({ key: data.userId, type: event.type, data: { role: data.to } });
     },
     async UserDeactivated(event, { trx, notify }) {
-      const data = event.data as DataOf<'UserDeactivated'>;
+      const { data } = event;
       await trx.updateTable('users').set({ status: 'deactivated' }).where('id', '=', data.userId).execute();
       notify({ key: data.userId, type: event.type, data: {} });
     },
   },
-};
+});

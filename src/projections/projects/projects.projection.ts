@@ -7,7 +7,8 @@
  * with one upsert per table: a push of a thousand tasks is one projector batch, not a thousand.
  */
 import { Kysely, sql, Transaction } from 'kysely';
-import type { Projection } from '../runtime/projection';
+import { defineBatchProjection } from '../runtime/projection';
+import { assertNever } from '../../domain/decider';
 import type { DB } from '../runtime/database';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { ProjectEvent } from '../../domain/projects/project.decider';
@@ -51,11 +52,8 @@ declare module '../runtime/database' {
   }
 }
 
-type DataOf<E extends ProjectEvent | TaskEvent, T extends E['type']> = Extract<E, { type: T }>['data'];
-type ProjectData<T extends ProjectEvent['type']> = DataOf<ProjectEvent, T>;
-type TaskData<T extends TaskEvent['type']> = DataOf<TaskEvent, T>;
-
-const PROJECTED_TYPES = new Set<string>(['ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'TaskCreated', 'TaskUpdated', 'TaskDeleted']);
+/** What the view reads: TaskAddedToProject is left out, as a task's own events carry its project. */
+type Projected = Exclude<ProjectEvent | TaskEvent, { type: 'TaskAddedToProject' }>;
 
 /** Rows per INSERT: well below PostgreSQL's 65,535 parameters at ten columns a row. */
 const ROWS_PER_STATEMENT = 1000;
@@ -116,11 +114,10 @@ class BatchRows {
   }
 }
 
-function apply(event: RecordedEvent, rows: BatchRows): void {
-  const type = event.type as ProjectEvent['type'] | TaskEvent['type'];
-  switch (type) {
+function apply(event: RecordedEvent<Projected>, rows: BatchRows): void {
+  switch (event.type) {
     case 'ProjectCreated': {
-      const { projectId, ownerId, name, description, sessionId } = event.data as ProjectData<'ProjectCreated'>;
+      const { projectId, ownerId, name, description, sessionId } = event.data;
       const at = rows.tick(event);
       rows.projects.set(projectId, {
         id: projectId,
@@ -135,20 +132,18 @@ function apply(event: RecordedEvent, rows: BatchRows): void {
       return;
     }
     case 'ProjectUpdated': {
-      const { projectId, name, description } = event.data as ProjectData<'ProjectUpdated'>;
+      const { projectId, name, description } = event.data;
       const row = rows.project(projectId);
       Object.assign(row, { name: name ?? row.name, description: description ?? row.description, last_modified: rows.tick(event) });
       return;
     }
     case 'ProjectDeleted': {
-      const { projectId } = event.data as ProjectData<'ProjectDeleted'>;
+      const { projectId } = event.data;
       Object.assign(rows.project(projectId), { deleted: true, last_modified: rows.tick(event) });
       return;
     }
-    case 'TaskAddedToProject':
-      return; // the task's own events carry its project
     case 'TaskCreated': {
-      const { taskId, ownerId, title, description, isCompleted, projectId, sessionId } = event.data as TaskData<'TaskCreated'>;
+      const { taskId, ownerId, title, description, isCompleted, projectId, sessionId } = event.data;
       const at = rows.tick(event);
       rows.tasks.set(taskId, {
         id: taskId,
@@ -165,7 +160,7 @@ function apply(event: RecordedEvent, rows: BatchRows): void {
       return;
     }
     case 'TaskUpdated': {
-      const { taskId, title, description, isCompleted, projectId } = event.data as TaskData<'TaskUpdated'>;
+      const { taskId, title, description, isCompleted, projectId } = event.data;
       const row = rows.task(taskId);
       Object.assign(row, {
         title: title ?? row.title,
@@ -177,27 +172,27 @@ function apply(event: RecordedEvent, rows: BatchRows): void {
       return;
     }
     case 'TaskDeleted': {
-      const { taskId } = event.data as TaskData<'TaskDeleted'>;
+      const { taskId } = event.data;
       Object.assign(rows.task(taskId), { deleted: true, last_modified: rows.tick(event) });
       return;
     }
     default:
-      return; // another view's event
+      return assertNever(event);
   }
 }
 
 /** The ids of rows a batch changes without creating them: they are read before the batch is applied. */
-function existingIds(events: readonly RecordedEvent[]): { projects: string[]; tasks: string[] } {
+function existingIds(events: readonly RecordedEvent<Projected>[]): { projects: string[]; tasks: string[] } {
   const projects = new Set<string>();
   const tasks = new Set<string>();
-  for (const { type, data } of events) {
-    if (type === 'ProjectUpdated' || type === 'ProjectDeleted') projects.add(data.projectId as string);
-    if (type === 'TaskUpdated' || type === 'TaskDeleted') tasks.add(data.taskId as string);
+  for (const event of events) {
+    if (event.type === 'ProjectUpdated' || event.type === 'ProjectDeleted') projects.add(event.data.projectId);
+    if (event.type === 'TaskUpdated' || event.type === 'TaskDeleted') tasks.add(event.data.taskId);
   }
   return { projects: [...projects], tasks: [...tasks] };
 }
 
-async function readRows(trx: Transaction<DB>, events: readonly RecordedEvent[]): Promise<BatchRows> {
+async function readRows(trx: Transaction<DB>, events: readonly RecordedEvent<Projected>[]): Promise<BatchRows> {
   const ids = existingIds(events);
   const clock = await trx.selectFrom('projects_sync_clock').select('last_modified').executeTakeFirst();
   const rows = new BatchRows(Number(clock?.last_modified ?? 0));
@@ -243,15 +238,14 @@ async function writeRows(trx: Transaction<DB>, rows: BatchRows): Promise<void> {
     .execute();
 }
 
-export const projectsProjection: Projection = {
+export const projectsProjection = defineBatchProjection<Projected>({
   name: 'projects',
   tables: ['projects', 'tasks', 'projects_sync_clock'],
   migrations: { '0700_projects': { up: createTables } },
-  handlers: {},
+  handles: { ProjectCreated: true, ProjectUpdated: true, ProjectDeleted: true, TaskCreated: true, TaskUpdated: true, TaskDeleted: true },
   async handleBatch(events, { trx }) {
-    if (!events.some((event) => PROJECTED_TYPES.has(event.type))) return;
     const rows = await readRows(trx, events);
     for (const event of events) apply(event, rows);
     await writeRows(trx, rows);
   },
-};
+});

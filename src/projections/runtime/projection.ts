@@ -2,8 +2,15 @@
  * A projection is a named set of event handlers that write a read model through a Kysely
  * transaction. The projector gives each handler the batch's transaction; handlers announce
  * what changed with `notify`, and the notices are published only after COMMIT.
+ *
+ * Projections are written with `defineProjection<E>` (one handler per event type, each typed with
+ * its own event) or `defineBatchProjection<E>` (the whole batch, for set-based SQL). Either way the
+ * projection says which event types it reads; the projector hands it only those, already parsed by
+ * the event catalog (so an event of type T has T's data), and passes every other event by (only the
+ * checkpoint moves).
  */
 import type { Kysely, Migration, Transaction } from 'kysely';
+import type { DomainEvent } from '../../domain/decider';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { ChangeNotice } from '../../ports/change-bus.port';
 import type { DB } from './database';
@@ -14,21 +21,80 @@ export interface ProjectionContext {
   notify(change: Omit<ChangeNotice, 'view' | 'position'> & { position?: number }): void;
 }
 
-export type ProjectionHandler = (event: RecordedEvent, context: ProjectionContext) => Promise<void>;
+/** One handler per event type of `E`, each given its own type's event; a key that is not a type of `E` does not compile. */
+export type ProjectionHandlers<E extends DomainEvent> = HandlerTable<E, [context: ProjectionContext]>;
 
-export interface Projection {
+interface ProjectionBasics {
   /** The view's name: its checkpoint, its JetStream consumer, its `changes.<view>.*` subjects. */
   name: string;
   /** Tables emptied by a rebuild. */
   tables: readonly (keyof DB & string)[];
   migrations: Record<string, Migration>;
-  /** One handler per event type; events of other types only advance the checkpoint. */
-  handlers: Partial<Record<string, ProjectionHandler>>;
-  /**
-   * Instead of `handlers`: the whole batch at once (in `$all` order), for set-based SQL where one
-   * statement per event would cost too many round trips.
-   */
-  handleBatch?: (events: readonly RecordedEvent[], context: ProjectionContext) => Promise<void>;
+}
+
+/** What the projector runs: the events of the types in `handles`, one at a time or as a batch. */
+export interface Projection extends ProjectionBasics {
+  /** The event types the projection reads; events of other types only advance its checkpoint. */
+  readonly handles: ReadonlySet<string>;
+  /** `events` are all of types in `handles`, in `$all` order; `contextAt(p)` notifies at position p. */
+  apply(events: readonly RecordedEvent[], contextAt: (position: number) => ProjectionContext): Promise<void>;
+  /** Whether `apply` takes the batch as a whole (a failure then blames the batch, not one event). */
+  readonly batched: boolean;
+}
+
+/** A table of functions, one per event type of `E`, each taking its own type's event first. */
+export type HandlerTable<E extends DomainEvent, Rest extends unknown[]> = {
+  readonly [T in E['type']]?: (event: RecordedEvent<Extract<E, { type: T }>>, ...rest: Rest) => Promise<void>;
+};
+
+/**
+ * Calls the function of the event's type, if the table has one. TypeScript cannot relate a key of
+ * the table to the member of the union it was looked up by, so this is the one place that says so.
+ */
+export async function dispatch<E extends DomainEvent, Rest extends unknown[]>(
+  table: HandlerTable<E, Rest>,
+  event: RecordedEvent<E>,
+  ...rest: Rest
+): Promise<void> {
+  const handler = table[event.type as E['type']] as ((event: RecordedEvent<E>, ...rest: Rest) => Promise<void>) | undefined;
+  await handler?.(event, ...rest);
+}
+
+export function defineProjection<E extends DomainEvent>(definition: ProjectionBasics & { handlers: ProjectionHandlers<E> }): Projection {
+  const { handlers, ...basics } = definition;
+  const types = new Set(Object.keys(handlers));
+  // The catalog parsed each event by its type, so one of a type of E has E's data for that type.
+  const isHandled = (event: RecordedEvent): event is RecordedEvent<E> => types.has(event.type);
+  return {
+    ...basics,
+    handles: types,
+    batched: false,
+    async apply(events, contextAt) {
+      for (const event of events) if (isHandled(event)) await dispatch(handlers, event, contextAt(event.position));
+    },
+  };
+}
+
+export function defineBatchProjection<E extends DomainEvent>(
+  definition: ProjectionBasics & {
+    /** Every type the batch handler reads, each once. */
+    handles: { readonly [T in E['type']]?: true };
+    handleBatch(events: readonly RecordedEvent<E>[], context: ProjectionContext): Promise<void>;
+  },
+): Projection {
+  const { handles, handleBatch, ...basics } = definition;
+  const types = new Set(Object.keys(handles));
+  // The catalog parsed each event by its type, so one of a type of E has E's data for that type.
+  const isHandled = (event: RecordedEvent): event is RecordedEvent<E> => types.has(event.type);
+  return {
+    ...basics,
+    handles: types,
+    batched: true,
+    async apply(events, contextAt) {
+      const own = events.filter(isHandled);
+      if (own.length > 0) await handleBatch(own, contextAt(own[own.length - 1]!.position));
+    },
+  };
 }
 
 export type ReadModelDb = Kysely<DB>;

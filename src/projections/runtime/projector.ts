@@ -20,6 +20,8 @@ import type { ProjectionProgress } from './projection-progress';
 import { ProjectionHandlerError } from './transient-errors';
 import { inBatchSpan } from './projector-tracing';
 import type { FedEvent } from './fed-event';
+import type { EventReader } from '../../events/event-reader';
+import { EventSchemaError } from '../../events/event-schema-error';
 import { rebuildIsRunning } from './rebuild-lock';
 
 export type { FedEvent } from './fed-event';
@@ -62,6 +64,8 @@ export class Projector {
     private readonly db: ReadModelDb,
     private readonly changes: ChangeBus,
     private readonly progress: ProjectionProgress,
+    /** The event catalog's reader: events reach the projection's handlers only through it. */
+    private readonly reader: EventReader,
     private readonly options: ProjectorOptions = {},
   ) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
@@ -121,7 +125,7 @@ export class Projector {
       } catch (error) {
         if (!(error instanceof ProjectionHandlerError && error.blamesEvents)) throw error;
         await this.recordError(error.cause);
-        if (attempt < this.retry.attempts) {
+        if (attempt < this.retry.attempts && error.retryable) {
           await sleep(backoffDelay(this.retry, attempt));
           continue;
         }
@@ -197,27 +201,29 @@ export class Projector {
       .execute();
   }
 
+  /**
+   * Only the events of types the projection reads reach it, each read through the event catalog
+   * (upcast, parsed) first. One the catalog cannot read fails before any handler runs: that is the
+   * event's fault, and no retry can mend it, so it is parked at once (after the batch is tried one
+   * event at a time, so that only it is parked) while the projection goes on.
+   */
   private async apply(events: readonly RecordedEvent[], trx: Transaction<DB>, notices: ChangeNotice[]): Promise<void> {
-    const { handleBatch, handlers } = this.projection;
-    const context = (position: number): ProjectionContext => ({
-      trx,
-      notify: (change) => notices.push({ view: this.name, position, ...change }),
-    });
-    if (handleBatch) {
-      if (events.length === 0) return;
-      const blamed = events.length === 1 ? events[0]!.position : undefined;
-      await handleBatch(events, context(events[events.length - 1]!.position)).catch((error: unknown) => {
-        throw new ProjectionHandlerError(this.name, blamed, error);
-      });
-      return;
-    }
+    const { projection } = this;
+    const own: RecordedEvent[] = [];
     for (const event of events) {
-      const handler = handlers[event.type];
-      if (!handler) continue;
-      await handler(event, context(event.position)).catch((error: unknown) => {
-        throw new ProjectionHandlerError(this.name, event.position, error);
-      });
+      if (!projection.handles.has(event.type)) continue;
+      try {
+        own.push(this.reader.read(event));
+      } catch (error) {
+        if (!(error instanceof EventSchemaError)) throw error;
+        throw new ProjectionHandlerError(this.name, event.position, error, { retryable: false });
+      }
     }
+    if (own.length === 0) return;
+    const contextAt = (position: number): ProjectionContext => ({ trx, notify: (change) => notices.push({ view: this.name, position, ...change }) });
+    await projection.apply(own, contextAt).catch((error: unknown) => {
+      throw new ProjectionHandlerError(this.name, own.length === 1 ? own[0]!.position : undefined, error);
+    });
   }
 
   private async park(events: readonly RecordedEvent[], trx: Transaction<DB>, cause: unknown, attempts: number): Promise<void> {

@@ -31,11 +31,16 @@ export class ProjectionHandlerError extends Error {
     /** The failing event's position; undefined when a batch handler failed on a batch of several. */
     readonly position: number | undefined,
     override readonly cause: unknown,
+    /** Whether trying the event again may help; an event the catalog cannot read never will. */
+    { retryable = true }: { retryable?: boolean } = {},
   ) {
     super(
       `${projection}: ${position === undefined ? 'a batch' : `the event at position ${position}`} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
+    this.retryable = retryable;
   }
+
+  readonly retryable: boolean;
 
   get blamesEvents(): boolean {
     return !isTransientError(this.cause);

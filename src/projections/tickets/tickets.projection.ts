@@ -5,7 +5,7 @@
  * a tsvector for full-text search.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection, ProjectionContext } from '../runtime/projection';
+import { defineProjection, type ProjectionContext } from '../runtime/projection';
 import type { TicketEvent } from '../../domain/tickets/ticket.decider';
 import type { RecordedEvent } from '../../ports/event-store.port';
 
@@ -53,8 +53,6 @@ declare module '../runtime/database' {
 /** The text search configuration of titles, messages and queries alike. */
 export const SEARCH_CONFIG = 'english';
 
-type DataOf<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>['data'];
-
 async function touch(
   event: RecordedEvent,
   { trx, notify }: ProjectionContext,
@@ -69,7 +67,7 @@ async function touch(
   notify({ key: ticketId, type: event.type, data: event.data });
 }
 
-export const ticketsProjection: Projection = {
+export const ticketsProjection = defineProjection<TicketEvent>({
   name: 'tickets',
   tables: ['tickets', 'ticket_messages', 'ticket_reads'],
   migrations: {
@@ -126,7 +124,7 @@ export const ticketsProjection: Projection = {
   },
   handlers: {
     async TicketOpened(event, context) {
-      const data = event.data as DataOf<'TicketOpened'>;
+      const { data } = event;
       const at = new Date(data.at);
       await context.trx
         .insertInto('tickets')
@@ -149,7 +147,7 @@ export const ticketsProjection: Projection = {
       context.notify({ key: data.ticketId, type: event.type, data: event.data });
     },
     async TicketMessagePosted(event, { trx, notify }) {
-      const data = event.data as DataOf<'TicketMessagePosted'>;
+      const { data } = event;
       const at = new Date(data.at);
       await trx
         .insertInto('ticket_messages')
@@ -177,7 +175,7 @@ export const ticketsProjection: Projection = {
       notify({ key: data.ticketId, type: event.type, data: event.data });
     },
     async TicketNoteAdded(event, { trx, notify }) {
-      const data = event.data as DataOf<'TicketNoteAdded'>;
+      const { data } = event;
       await trx
         .insertInto('ticket_messages')
         .values({
@@ -198,19 +196,19 @@ export const ticketsProjection: Projection = {
       notify({ key: `${data.ticketId}-internal`, type: event.type, data: event.data }); // for staff only
     },
     async TicketStatusChanged(event, context) {
-      const data = event.data as DataOf<'TicketStatusChanged'>;
+      const { data } = event;
       await touch(event, context, data.ticketId, { status: data.to });
     },
     async TicketAssigned(event, context) {
-      const data = event.data as DataOf<'TicketAssigned'>;
+      const { data } = event;
       await touch(event, context, data.ticketId, { assignee_id: data.assigneeId });
     },
     async TicketPriorityChanged(event, context) {
-      const data = event.data as DataOf<'TicketPriorityChanged'>;
+      const { data } = event;
       await touch(event, context, data.ticketId, { priority: data.to });
     },
     async TicketTagged(event, context) {
-      const data = event.data as DataOf<'TicketTagged'>;
+      const { data } = event;
       await context.trx
         .updateTable('tickets')
         .set({ tags: sql`array_append(tags, ${data.tag})` })
@@ -219,7 +217,7 @@ export const ticketsProjection: Projection = {
       await touch(event, context, data.ticketId);
     },
     async TicketUntagged(event, context) {
-      const data = event.data as DataOf<'TicketUntagged'>;
+      const { data } = event;
       await context.trx
         .updateTable('tickets')
         .set({ tags: sql`array_remove(tags, ${data.tag})` })
@@ -228,11 +226,11 @@ export const ticketsProjection: Projection = {
       await touch(event, context, data.ticketId);
     },
     async TicketCustomerLinked(event, context) {
-      const data = event.data as DataOf<'TicketCustomerLinked'>;
+      const { data } = event;
       await touch(event, context, data.ticketId, { customer_id: data.customerId });
     },
     async TicketMessagesRead(event, { trx, notify }) {
-      const data = event.data as DataOf<'TicketMessagesRead'>;
+      const { data } = event;
       const seq = sql<number>`(SELECT seq FROM ticket_messages WHERE id = ${data.upToMessageId})`;
       await trx
         .insertInto('ticket_reads')
@@ -242,4 +240,4 @@ export const ticketsProjection: Projection = {
       notify({ key: `${data.ticketId}`, type: event.type, data: { readerId: data.readerId, upToMessageId: data.upToMessageId } });
     },
   },
-};
+});

@@ -5,7 +5,7 @@
  * pushes and applies mutes and disconnects to the media sessions it hosts.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection, ProjectionContext } from '../runtime/projection';
+import { defineProjection, type ProjectionContext } from '../runtime/projection';
 import type { RecordedEvent } from '../../ports/event-store.port';
 import type { VoiceChannelEvent } from '../../domain/voice/voice-channel.decider';
 import type { ChannelEvent } from '../../domain/chat/channel.decider';
@@ -33,16 +33,17 @@ declare module '../runtime/database' {
   }
 }
 
-type VoiceData<T extends VoiceChannelEvent['type']> = Extract<VoiceChannelEvent, { type: T }>['data'];
 type Flags = Partial<Pick<VoiceParticipantsTable, 'muted' | 'deafened' | 'server_muted'>>;
 
-async function setFlags(event: RecordedEvent, { trx, notify }: ProjectionContext, flags: Flags): Promise<void> {
-  const d = event.data as { channelId: string; userId: string };
+type FlagChange = Extract<VoiceChannelEvent, { type: 'VoiceSelfMuteChanged' | 'VoiceSelfDeafenChanged' | 'VoiceServerMuteChanged' }>;
+
+async function setFlags(event: RecordedEvent<FlagChange>, { trx, notify }: ProjectionContext, flags: Flags): Promise<void> {
+  const d = event.data;
   await trx.updateTable('voice_participants').set(flags).where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
   notify({ key: d.channelId, type: event.type, data: event.data });
 }
 
-export const voiceProjection: Projection = {
+export const voiceProjection = defineProjection<VoiceChannelEvent | ChannelEvent>({
   name: 'voice',
   tables: ['voice_participants', 'voice_channel_limits'],
   migrations: {
@@ -62,7 +63,7 @@ export const voiceProjection: Projection = {
   },
   handlers: {
     async VoiceParticipantJoined(event, { trx, notify }) {
-      const d = event.data as VoiceData<'VoiceParticipantJoined'>;
+      const d = event.data;
       const row = {
         channel_id: d.channelId,
         user_id: d.userId,
@@ -82,15 +83,15 @@ export const voiceProjection: Projection = {
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
     async VoiceParticipantLeft(event, { trx, notify }) {
-      const d = event.data as VoiceData<'VoiceParticipantLeft'>;
+      const d = event.data;
       await trx.deleteFrom('voice_participants').where('channel_id', '=', d.channelId).where('user_id', '=', d.userId).execute();
       notify({ key: d.channelId, type: event.type, data: event.data });
     },
-    VoiceSelfMuteChanged: (event, context) => setFlags(event, context, { muted: (event.data as VoiceData<'VoiceSelfMuteChanged'>).muted }),
-    VoiceSelfDeafenChanged: (event, context) => setFlags(event, context, { deafened: (event.data as VoiceData<'VoiceSelfDeafenChanged'>).deafened }),
-    VoiceServerMuteChanged: (event, context) => setFlags(event, context, { server_muted: (event.data as VoiceData<'VoiceServerMuteChanged'>).muted }),
+    VoiceSelfMuteChanged: (event, context) => setFlags(event, context, { muted: event.data.muted }),
+    VoiceSelfDeafenChanged: (event, context) => setFlags(event, context, { deafened: event.data.deafened }),
+    VoiceServerMuteChanged: (event, context) => setFlags(event, context, { server_muted: event.data.muted }),
     async VoiceUserLimitChanged(event, { trx, notify }) {
-      const d = event.data as VoiceData<'VoiceUserLimitChanged'>;
+      const d = event.data;
       await trx
         .insertInto('voice_channel_limits')
         .values({ channel_id: d.channelId, user_limit: d.limit })
@@ -100,8 +101,8 @@ export const voiceProjection: Projection = {
     },
     // A deleted channel has no one in it: nobody can join it again, and nobody stays listed.
     async ChannelDeleted(event, { trx }) {
-      const d = event.data as Extract<ChannelEvent, { type: 'ChannelDeleted' }>['data'];
+      const d = event.data;
       await trx.deleteFrom('voice_participants').where('channel_id', '=', d.channelId).execute();
     },
   },
-};
+});

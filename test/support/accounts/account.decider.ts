@@ -2,7 +2,7 @@
  * A test fixture for commands over several streams: accounts whose balance may not go below zero.
  * A transfer debits one account and credits another, both or neither (CommandRunner.runMany).
  */
-import type { Decider } from '../../../src/domain/decider';
+import { eventTypes, type Decider } from '../../../src/domain/decider';
 import { illegalState } from '../../../src/domain/errors';
 import type { StreamRead } from '../../../src/commands/stream-reads';
 import type { StreamsCommand } from '../../../src/commands/streams-command';
@@ -16,6 +16,7 @@ export interface AccountState {
 }
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  eventTypes: eventTypes<AccountEvent>({ Deposited: true, Debited: true, Credited: true }),
   initialState: () => ({ balance: 0 }),
   evolve: ({ balance }, { type, data }) => ({ balance: type === 'Debited' ? balance - data.amount : balance + data.amount }),
   decide(command, { balance }) {

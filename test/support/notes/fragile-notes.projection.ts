@@ -4,7 +4,8 @@
  * retries and parking; every other note lands in their table.
  */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../../../src/projections/runtime/projection';
+import { defineBatchProjection, defineProjection } from '../../../src/projections/runtime/projection';
+import type { NoteEvent } from './note.decider';
 import type { RecordedEvent } from '../../../src/ports/event-store.port';
 
 export interface FragileNotesTable {
@@ -22,8 +23,8 @@ declare module '../../../src/projections/runtime/database' {
 
 export const isPoison = (title: string) => title.startsWith('poison');
 
-const noteOf = (event: RecordedEvent) => {
-  const { noteId, title } = event.data as { noteId: string; title: string };
+const noteOf = (event: RecordedEvent<NoteEvent>) => {
+  const { noteId, title } = event.data;
   if (isPoison(title)) throw new Error(`a note titled ${title} breaks this projection`);
   return { id: noteId, title, position: event.position };
 };
@@ -34,7 +35,7 @@ const createTable = (table: string) => ({
   },
 });
 
-export const fragileNotesProjection: Projection = {
+export const fragileNotesProjection = defineProjection<NoteEvent>({
   name: 'test-fragile-notes',
   tables: ['test_fragile_notes'],
   migrations: { '9001_test_fragile_notes': createTable('test_fragile_notes') },
@@ -43,15 +44,14 @@ export const fragileNotesProjection: Projection = {
       await trx.insertInto('test_fragile_notes').values(noteOf(event)).execute();
     },
   },
-};
+});
 
-export const fragileBatchNotesProjection: Projection = {
+export const fragileBatchNotesProjection = defineBatchProjection<Extract<NoteEvent, { type: 'NoteCreated' }>>({
   name: 'test-fragile-batch-notes',
   tables: ['test_fragile_batch_notes'],
   migrations: { '9002_test_fragile_batch_notes': createTable('test_fragile_batch_notes') },
-  handlers: {},
+  handles: { NoteCreated: true },
   async handleBatch(events, { trx }) {
-    const notes = events.filter((e) => e.type === 'NoteCreated').map(noteOf);
-    if (notes.length > 0) await trx.insertInto('test_fragile_batch_notes').values(notes).execute();
+    await trx.insertInto('test_fragile_batch_notes').values(events.map(noteOf)).execute();
   },
-};
+});

@@ -2,7 +2,7 @@
  * A test fixture context, written the way every feature is: a pure decider, a command handler,
  * a projection, a controller. It lets engine tests drive the real app end to end.
  */
-import { Decider } from '../../../src/domain/decider';
+import { eventTypes, type Decider } from '../../../src/domain/decider';
 import { illegalState, invalid } from '../../../src/domain/errors';
 
 export type NoteCommand =
@@ -14,6 +14,7 @@ export type NoteEvent =
 export type NoteState = { status: 'absent' } | { status: 'present'; title: string; renames: number };
 
 export const noteDecider: Decider<NoteCommand, NoteEvent, NoteState> = {
+  eventTypes: eventTypes<NoteEvent>({ NoteCreated: true, NoteRenamed: true }),
   initialState: () => ({ status: 'absent' }),
   evolve(state, event) {
     switch (event.type) {

@@ -1,6 +1,7 @@
 /** Read model of the fixture notes: one row per note. */
 import { Kysely, sql } from 'kysely';
-import type { Projection } from '../../../src/projections/runtime/projection';
+import { defineProjection } from '../../../src/projections/runtime/projection';
+import type { NoteEvent } from './note.decider';
 
 export interface NotesTable {
   id: string;
@@ -16,7 +17,7 @@ declare module '../../../src/projections/runtime/database' {
   }
 }
 
-export const notesProjection: Projection = {
+export const notesProjection = defineProjection<NoteEvent>({
   name: 'test-notes',
   tables: ['test_notes'],
   migrations: {
@@ -30,12 +31,12 @@ export const notesProjection: Projection = {
   },
   handlers: {
     async NoteCreated(event, { trx, notify }) {
-      const data = event.data as { noteId: string; title: string; at: string };
+      const { data } = event;
       await trx.insertInto('test_notes').values({ id: data.noteId, title: data.title, renames: 0, revision: event.revision, updated_at: data.at }).execute();
       notify({ key: data.noteId, type: event.type, data: { title: data.title } });
     },
     async NoteRenamed(event, { trx, notify }) {
-      const data = event.data as { noteId: string; title: string; at: string };
+      const { data } = event;
       await trx
         .updateTable('test_notes')
         .set((eb) => ({ title: data.title, renames: eb('renames', '+', 1), revision: event.revision, updated_at: data.at }))
@@ -44,4 +45,4 @@ export const notesProjection: Projection = {
       notify({ key: data.noteId, type: event.type, data: { title: data.title } });
     },
   },
-};
+});
