@@ -26,11 +26,11 @@ export class CatalogedEventStore implements EventStore {
     private readonly reader: EventReader,
   ) {}
 
-  append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async append(stream: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     return this.stored.append(stream, this.versioned(stream, events), expectedRevision);
   }
 
-  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     return this.stored.appendMany(appends.map((append) => ({ ...append, events: this.versioned(append.stream, append.events) })));
   }
 

@@ -17,6 +17,7 @@ import { isMember, shareAChannel } from '../../projections/chat/chat.queries';
 import { ProjectionNotCaughtUpError, type ProjectionProgress } from '../../projections/runtime/projection-progress';
 import { errorCodes, type ErrorCode } from './realtime.frames';
 import type { Topic, TopicKind } from './topics';
+import { seesTicket } from '../../domain/tickets/ticket-visibility';
 
 export interface Subscriber {
   userId: string;
@@ -88,7 +89,7 @@ export class TopicAuthorizer {
     if (!readsAll && !permissions.has('tickets:read-own')) return refuse(errorCodes.forbidden, 'your role lacks tickets:read-own');
     // Only those who may read every ticket learn that one does not exist.
     if (!row) return readsAll ? refuse(errorCodes.unknownTopic, 'no such ticket') : refuse(errorCodes.forbidden, 'not your ticket');
-    if (row.owner_id !== userId && !readsAll) return refuse(errorCodes.forbidden, 'not your ticket');
+    if (!seesTicket({ id: userId, readsAll }, { ownerId: row.owner_id })) return refuse(errorCodes.forbidden, 'not your ticket');
     return allow(permissions.has('tickets:internal-notes'));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { assertNever, Decider, eventTypes } from '../decider';
 import { forbidden, illegalState, invalid, notFound } from '../errors';
+import { seesTicket } from './ticket-visibility';
 import { TICKET_TRANSITIONS, TicketPriority, TicketStatus } from './ticket-transitions';
 
 export const ticketStream = (ticketId: string) => `ticket-${ticketId}`;
@@ -187,7 +188,7 @@ export const ticketDecider: Decider<TicketCommand, TicketEvent, TicketState> = {
 
 /** Owners and those who read every ticket see a ticket; to anyone else it does not exist. */
 function visibleTo(state: TicketState, actor: Actor): Existing {
-  if (state.status === 'none' || (!actor.readsAll && state.ownerId !== actor.id)) throw notFound('TicketsAreVisibleToOwnersAndStaff', 'no such ticket');
+  if (state.status === 'none' || !seesTicket(actor, state)) throw notFound('TicketsAreVisibleToOwnersAndStaff', 'no such ticket');
   return state;
 }
 

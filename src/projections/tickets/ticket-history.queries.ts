@@ -6,6 +6,7 @@ import type { EventStore, RecordedEvent } from '../../ports/event-store.port';
 import { isEventOf } from '../../domain/decider';
 import { ticketDecider, ticketStream, type TicketEvent } from '../../domain/tickets/ticket.decider';
 import { evolvePastTicket } from './past-ticket';
+import { seesTicket } from '../../domain/tickets/ticket-visibility';
 import type { ReadModelDb } from '../runtime/projection';
 import { profilesByIds } from '../identity/users.queries';
 import type { TicketViewer } from './tickets.queries';
@@ -15,7 +16,7 @@ async function visibleEvents(store: EventStore, ticketId: string, viewer: Ticket
   const events = (await store.readStream(ticketStream(ticketId))).filter((event) => isEventOf(ticketDecider, event));
   const opened = events[0];
   if (!opened || opened.type !== 'TicketOpened') return null;
-  if (!viewer.readsAll && opened.data.ownerId !== viewer.id) return null;
+  if (!seesTicket(viewer, opened.data)) return null;
   return events;
 }
 

@@ -8,11 +8,9 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { ReadModelDb } from '../runtime/projection';
 import { decodeCursor, pageOf } from '../runtime/page-cursor';
 import { SEARCH_CONFIG } from './tickets.projection';
+import { ownerFilterOf, type TicketReader } from '../../domain/tickets/ticket-visibility';
 
-export interface TicketViewer {
-  id: string;
-  /** Staff (and auditors) see every ticket; others only their own. */
-  readsAll: boolean;
+export interface TicketViewer extends TicketReader {
   /** Staff see internal notes. */
   seesNotes: boolean;
 }
@@ -54,7 +52,8 @@ export async function listTickets(db: ReadModelDb, viewer: TicketViewer, query: 
     .orderBy('t.last_message_at', 'desc')
     .orderBy('t.id', 'desc')
     .limit(query.limit + 1);
-  if (!viewer.readsAll) select = select.where('t.owner_id', '=', viewer.id);
+  const owner = ownerFilterOf(viewer);
+  if (owner !== null) select = select.where('t.owner_id', '=', owner);
   if (query.status) select = select.where('t.status', '=', query.status);
   if (query.assigneeId) select = select.where('t.assignee_id', '=', query.assigneeId);
   if (query.priority) select = select.where('t.priority', '=', query.priority);
@@ -124,7 +123,10 @@ export async function ticketDetail(db: ReadModelDb, ticketId: string, viewer: Ti
       ).as('myRead'),
     ])
     .where('t.id', '=', ticketId)
-    .where((w) => (viewer.readsAll ? w.lit(true) : w('t.owner_id', '=', viewer.id)))
+    .where((w) => {
+      const owner = ownerFilterOf(viewer);
+      return owner === null ? w.lit(true) : w('t.owner_id', '=', owner);
+    })
     .executeTakeFirst();
   if (!row) return null;
   const profiles = new Map(row.people.map((p) => [p.id, p]));
