@@ -5,7 +5,7 @@
  * bounds every client: frame size, frame rate, subscriptions, and the memory a slow reader may
  * hold (it is dropped, and counted). Runs inside the app (RealtimeModule) or alone (`npm run gateway`).
  */
-import uWS, { type HttpRequest, type HttpResponse, type TemplatedApp, type us_listen_socket, type us_socket_context_t } from 'uWebSockets.js';
+import uWS, { type HttpResponse, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
@@ -13,8 +13,7 @@ import type { ChangeBus, ChangeNotice } from '../../ports/change-bus.port';
 import type { CredentialStore, TokenIssuer } from '../../ports/identity.ports';
 import type { ReadModelDb } from '../../projections/runtime/projection';
 import type { ProjectionProgress } from '../../projections/runtime/projection-progress';
-import { problem, type ProblemCodeName } from '../http/problem-codes';
-import { withSecurityHeaders } from './secure-answers';
+import { respond, withSecurityHeaders } from './secure-answers';
 import { revocationsOf, SocketRevoker } from './access-revocation';
 import { topicsOfChange } from './change-topics';
 import { FrameHandler, presencePush } from './frame-handler';
@@ -22,8 +21,9 @@ import { PresenceTracker } from './presence';
 import { errorCodes, errorFrame, parseClientFrame, type ServerFrame } from './realtime.frames';
 import { SignalBus, type Signal } from './signal-bus';
 import type { SessionRevocationBus } from './session-revocation-bus';
-import { SocketAuthenticator, tokenOfUpgrade, type SocketIdentity } from './socket-auth';
-import { FrameRateLimiter, limitsFrom, type RealtimeLimits, type RealtimeLimitsConfig } from './socket-limits';
+import { SocketAuthenticator } from './socket-auth';
+import { upgradeSocket } from './socket-upgrade';
+import { limitsFrom, type RealtimeLimits, type RealtimeLimitsConfig } from './socket-limits';
 import { scheduleExpiry, sendFrame, type Socket, type SocketState } from './socket-state';
 import { TopicAuthorizer } from './topic-authorizer';
 import { VoiceSignaling, type VoiceOptions } from './voice-signaling';
@@ -148,7 +148,19 @@ export class RealtimeGateway {
         closeOnBackpressureLimit: 1,
         idleTimeout: this.limits.idleTimeoutSeconds,
         sendPingsAutomatically: true,
-        upgrade: (res, req, context) => this.upgrade(res, req, context),
+        upgrade: (res, req, context) =>
+          upgradeSocket(
+            {
+              authenticator: this.authenticator,
+              limits: this.limits,
+              log,
+              isStopping: () => this.stopping,
+              nextSocketId: () => this.nextSocketId++,
+            },
+            res,
+            req,
+            context,
+          ),
         open: (ws) => this.open(ws),
         message: (ws, message, isBinary) => this.message(ws, message, isBinary),
         dropped: (ws) => this.dropSlowClient(ws),
@@ -207,47 +219,6 @@ export class RealtimeGateway {
       (error: unknown) => {
         this.options.log.error({ err: error }, 'metrics scrape failed');
         if (!aborted) res.cork(() => respond(res, 'internal', 'the metrics could not be collected'));
-      },
-    );
-  }
-
-  private upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
-    // The request lives only in this call: copy what the upgrade needs before any await.
-    const key = req.getHeader('sec-websocket-key');
-    const extensions = req.getHeader('sec-websocket-extensions');
-    const found = tokenOfUpgrade(req.getQuery('access_token'), req.getHeader('sec-websocket-protocol'));
-    let aborted = false;
-    res.onAborted(() => {
-      aborted = true;
-    });
-    const authenticated: Promise<SocketIdentity | null> = found ? this.authenticator.authenticate(found.token) : Promise.resolve(null);
-    authenticated.then(
-      (identity) => {
-        if (aborted) return;
-        if (this.stopping) return res.cork(() => respond(res, 'shuttingDown', 'the gateway is shutting down'));
-        if (!identity || !found)
-          return res.cork(() =>
-            respond(
-              res,
-              'unauthenticated',
-              found ? 'the access token is not valid or has expired' : 'send an access token: ?access_token= or Sec-WebSocket-Protocol',
-            ),
-          );
-        const state: SocketState = {
-          id: this.nextSocketId++,
-          identity,
-          topics: new Set(),
-          staffTickets: new Set(),
-          pending: new Set(),
-          limiter: new FrameRateLimiter(this.limits.messagesPerSecond, this.limits.messageBurst),
-          closed: false,
-          slow: false,
-        };
-        res.cork(() => res.upgrade(state, key, found.protocol, extensions, context));
-      },
-      (error: unknown) => {
-        this.options.log.error({ err: error }, 'realtime authentication failed');
-        if (!aborted) res.cork(() => respond(res, 'notReady', 'cannot check the access token now'));
       },
     );
   }
@@ -323,11 +294,4 @@ export class RealtimeGateway {
     if (!app || this.stopping || app.numSubscribers(channel) === 0) return;
     app.publish(channel, JSON.stringify(frame));
   }
-}
-
-function respond(res: HttpResponse, name: ProblemCodeName, detail: string): void {
-  const body = problem(name, detail);
-  withSecurityHeaders(res.writeStatus(`${body.status} ${body.title}`)).writeHeader('content-type', 'application/problem+json');
-  if (name === 'unauthenticated') res.writeHeader('www-authenticate', 'Bearer realm="switchboard"');
-  res.end(JSON.stringify(body));
 }
