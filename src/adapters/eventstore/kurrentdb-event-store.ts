@@ -32,49 +32,40 @@
  */
 import type { Readable } from 'node:stream';
 import {
-  ANY,
-  AllStreamResolvedEvent,
-  AppendResult as ClientAppendResult,
-  AppendStreamState,
   BACKWARDS,
   END,
-  EventData,
   KurrentDBClient,
-  MultiAppendResult,
-  NO_STREAM,
-  Position,
-  ReadPosition,
-  RecordedEvent as ClientRecordedEvent,
-  RegexFilter,
-  START,
-  STREAM_EXISTS,
   StreamNotFoundError,
   WrongExpectedVersionError,
-  eventTypeFilter,
   excludeSystemEvents,
-  jsonEvent,
+  START,
+  type AppendResult as ClientAppendResult,
+  type MultiAppendResult,
+  type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import {
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  QueryAllFilter,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  StreamAppend,
-  SubscribeToAllOptions,
   WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type QueryAllFilter,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamAppend,
+  type SubscribeToAllOptions,
 } from '../../ports/event-store.port';
+import { clientSideMatcher, exactTypes } from './kurrentdb-audit-filter';
+import { PositionCursor } from './kurrentdb-position-cursor';
+import { allPosition, isSystemStream, knownCommit, streamEventPosition, toReadPosition, toSafeNumber } from './kurrentdb-positions';
+import { toActualRevision, toEventData, toPropertiesEventData, toRecorded, toStreamState } from './kurrentdb-records';
+import { bufferedBatches } from './kurrentdb-subscription-batches';
 import { AppendTelemetry } from '../telemetry/append-telemetry';
 
 const DEFAULT_BATCH_SIZE = 500;
 /** Enough for the newest events of `$all` to include one outside `$…` streams almost always. */
 const HEAD_PAGE = 32;
-/** What the server sends (u64 max) for a position it does not know, e.g. stream reads before 22.6. */
-const UNKNOWN_POSITION = 2n ** 64n - 1n;
 /**
  * Events (after the server's type filter) one queryAll call inspects at most, whatever the other
  * filters: twenty pages of QUERY_PAGE, so one audit request costs at most that much reading here.
@@ -280,200 +271,6 @@ export class KurrentDbEventStore implements EventStore {
     }
     return event.position;
   }
-}
-
-/**
- * Keeps `$all` positions strictly increasing past a start position. Events at or before the start
- * are skipped (a read from a position returns the event at it); after the first admitted event a
- * position that does not increase can only be a legacy transaction sharing a commit position.
- */
-class PositionCursor {
-  private admitted = false;
-
-  constructor(public position: number) {}
-
-  /** A new read from `position` returns the event at `position` again. */
-  restart(): void {
-    this.admitted = false;
-  }
-
-  /** The event, if it is past the cursor and not in a `$…` stream; advances the cursor either way. */
-  admit(resolved: AllStreamResolvedEvent): RecordedEvent | undefined {
-    const position = allPosition(resolved);
-    if (position <= this.position) {
-      if (!this.admitted) return undefined;
-      throw new Error(
-        `$all position ${position} does not increase past ${this.position}: events sharing a commit position ` +
-          '(explicit transactions of the legacy TCP API) are not supported',
-      );
-    }
-    this.position = position;
-    this.admitted = true;
-    const event = resolved.event;
-    return event && !isSystemStream(event.streamId) ? toRecorded(event, position) : undefined;
-  }
-}
-
-/**
- * What the subscription has buffered, up to `max` events per batch, as soon as there is at least
- * one. Ends when `signal` aborts; throws if the subscription fails or the server ends it.
- */
-async function* bufferedBatches(source: Readable, max: number, signal: AbortSignal): AsyncGenerator<AllStreamResolvedEvent[]> {
-  let failure: unknown;
-  let ended = false;
-  let wake = (): void => undefined;
-  const onReadable = () => wake();
-  const onEnd = () => {
-    ended = true;
-    wake();
-  };
-  const onError = (error: unknown) => {
-    failure ??= error;
-    wake();
-  };
-  source.on('readable', onReadable).on('end', onEnd).on('close', onEnd).on('error', onError);
-  signal.addEventListener('abort', onReadable);
-  try {
-    for (;;) {
-      if (signal.aborted) return;
-      if (failure !== undefined) throw failure;
-      const batch = drain(source, max);
-      if (batch.length > 0) {
-        yield batch;
-        continue;
-      }
-      if (ended) throw new Error('the $all subscription ended before it was aborted');
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    source.off('readable', onReadable).off('end', onEnd).off('close', onEnd).off('error', onError);
-    signal.removeEventListener('abort', onReadable);
-  }
-}
-
-function drain(source: Readable, max: number): AllStreamResolvedEvent[] {
-  const batch: AllStreamResolvedEvent[] = [];
-  while (batch.length < max) {
-    const next = source.read() as AllStreamResolvedEvent | null; // an object-mode stream of the client's events
-    if (next === null) break;
-    batch.push(next);
-  }
-  return batch;
-}
-
-/** Server-side: exactly these event types (anchored, metacharacters escaped). */
-function exactTypes(types: readonly string[]): RegexFilter {
-  const alternatives = types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return eventTypeFilter({ regex: `^(?:${alternatives.join('|')})$` });
-}
-
-/** What the server cannot filter: the actor, the time window, and the exact type once more. */
-function clientSideMatcher({ types, actorId, from, to }: QueryAllFilter): (event: RecordedEvent) => boolean {
-  const wanted = types ? new Set(types) : undefined;
-  return (event) =>
-    (wanted === undefined || wanted.has(event.type)) &&
-    (actorId === undefined || event.metadata.actorId === actorId) &&
-    (from === undefined || event.recordedAt.getTime() >= from.getTime()) &&
-    (to === undefined || event.recordedAt.getTime() <= to.getTime());
-}
-
-function toEventData({ id, type, data, metadata }: EventToAppend): EventData {
-  return jsonEvent({ id, type, data, metadata: { ...metadata } });
-}
-
-/** For the multi-stream append, which takes string values only: null and absent values are left out. */
-function toPropertiesEventData({ id, type, data, metadata }: EventToAppend): EventData {
-  const properties: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata)) if (value !== null && value !== undefined) properties[key] = String(value);
-  return jsonEvent({ id, type, data, metadata: properties });
-}
-
-/** Metadata as append wrote it, or as string properties (appendMany): `schemaVersion` a number again, a missing actor null. */
-function metadataOf(value: Record<string, unknown>): EventMetadata {
-  const metadata = Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('$')));
-  const { actorId = null, schemaVersion } = metadata;
-  return { ...metadata, actorId, schemaVersion: typeof schemaVersion === 'string' ? Number(schemaVersion) : schemaVersion } as unknown as EventMetadata; // written by append; trusted like the SQL adapter trusts its table
-}
-
-function toStreamState(expected: ExpectedRevision): AppendStreamState {
-  switch (expected) {
-    case 'no_stream':
-      return NO_STREAM;
-    case 'stream_exists':
-      return STREAM_EXISTS;
-    case 'any':
-      return ANY;
-    default:
-      if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`invalid expected revision ${expected}`);
-      return BigInt(expected);
-  }
-}
-
-/** The client says `no_stream`, or -1 on the paths that report a bare revision. */
-function toActualRevision(actual: bigint | 'no_stream'): number | 'no_stream' {
-  return actual === 'no_stream' || actual < 0n ? 'no_stream' : toSafeNumber(actual, 'actual revision');
-}
-
-function toReadPosition(position: number): ReadPosition {
-  // commit = prepare holds for every event this adapter hands out; see the header.
-  return position > 0 ? { commit: BigInt(position), prepare: BigInt(position) } : START;
-}
-
-function knownCommit(position: Position | undefined): bigint | undefined {
-  return position === undefined || position.commit === UNKNOWN_POSITION ? undefined : position.commit;
-}
-
-function allPosition(resolved: AllStreamResolvedEvent): number {
-  const commit = resolved.commitPosition ?? knownCommit(resolved.event?.position);
-  if (commit === undefined) throw new Error(`$all event ${resolved.event?.id ?? '?'} came without a position`);
-  return toSafeNumber(commit, '$all position');
-}
-
-function streamEventPosition(event: ClientRecordedEvent): number {
-  const commit = knownCommit(event.position);
-  if (commit === undefined) {
-    // The client documents positions on stream reads for servers after 22.6.
-    throw new Error(`event ${event.id} of ${event.streamId} came without its $all position`);
-  }
-  return toSafeNumber(commit, `position in ${event.streamId}`);
-}
-
-function toRecorded(event: ClientRecordedEvent, position: number): RecordedEvent {
-  const what = `event ${event.id} of ${event.streamId}`;
-  return {
-    id: event.id,
-    stream: event.streamId,
-    revision: toSafeNumber(event.revision, `revision of ${what}`),
-    position,
-    type: event.type,
-    data: jsonObject(event.data, `data of ${what}`),
-    metadata: metadataOf(jsonObject(event.metadata, `metadata of ${what}`)),
-    recordedAt: event.created,
-  };
-}
-
-/** The client parses JSON content itself; bytes are left for events not written as JSON. */
-function jsonObject(value: unknown, what: string): Record<string, unknown> {
-  const parsed: unknown = value instanceof Uint8Array ? parseJson(value, what) : value;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${what} is not a JSON object`);
-  return parsed as Record<string, unknown>;
-}
-
-function parseJson(bytes: Uint8Array, what: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new Error(`${what} is not JSON`);
-  }
-}
-
-function isSystemStream(stream: string): boolean {
-  return stream.startsWith('$');
-}
-
-function toSafeNumber(value: bigint, what: string): number {
-  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${what} ${value} is out of range`);
-  return Number(value);
 }
 
 function ignore(): void {}
