@@ -24,9 +24,16 @@ export function toPropertiesEventData({ id, type, data, metadata }: EventToAppen
 
 /** Metadata as append wrote it, or as string properties (appendMany): `schemaVersion` a number again, a missing actor null. */
 function metadataOf(value: Record<string, unknown>): EventMetadata {
-  const metadata = Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('$')));
-  const { actorId = null, schemaVersion } = metadata;
-  return { ...metadata, actorId, schemaVersion: typeof schemaVersion === 'string' ? Number(schemaVersion) : schemaVersion } as unknown as EventMetadata; // written by append; trusted like the SQL adapter trusts its table
+  const text = (key: string) => (typeof value[key] === 'string' ? value[key] : String(value[key] ?? ''));
+  const { actorId, traceparent, schemaVersion } = value;
+  return {
+    actorId: typeof actorId === 'string' ? actorId : null,
+    commandId: text('commandId'),
+    correlationId: text('correlationId'),
+    causationId: text('causationId'),
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    schemaVersion: Number(schemaVersion),
+  };
 }
 
 export function toStreamState(expected: ExpectedRevision): AppendStreamState {

@@ -38,8 +38,6 @@ export interface Projection extends ProjectionBasics {
   readonly handles: ReadonlySet<string>;
   /** `events` are all of types in `handles`, in `$all` order; `contextAt(p)` notifies at position p. */
   apply(events: readonly RecordedEvent[], contextAt: (position: number) => ProjectionContext): Promise<void>;
-  /** Whether `apply` takes the batch as a whole (a failure then blames the batch, not one event). */
-  readonly batched: boolean;
 }
 
 /** A table of functions, one per event type of `E`, each taking its own type's event first. */
@@ -60,41 +58,37 @@ export async function dispatch<E extends DomainEvent, Rest extends unknown[]>(
   await handler?.(event, ...rest);
 }
 
-export function defineProjection<E extends DomainEvent>(definition: ProjectionBasics & { handlers: ProjectionHandlers<E> }): Projection {
-  const { handlers, ...basics } = definition;
-  const types = new Set(Object.keys(handlers));
-  // The catalog parsed each event by its type, so one of a type of E has E's data for that type.
-  const isHandled = (event: RecordedEvent): event is RecordedEvent<E> => types.has(event.type);
-  return {
-    ...basics,
-    handles: types,
-    batched: false,
-    async apply(events, contextAt) {
-      for (const event of events) if (isHandled(event)) await dispatch(handlers, event, contextAt(event.position));
-    },
-  };
+/**
+ * A projection that reads the event types `types` of `E`, handing `apply` only those. The catalog
+ * parsed each event by its type, so an event of a type of E has E's data for that type.
+ */
+function projectionOf<E extends DomainEvent>(
+  basics: ProjectionBasics,
+  types: ReadonlySet<string>,
+  apply: (events: readonly RecordedEvent<E>[], contextAt: (position: number) => ProjectionContext) => Promise<void>,
+): Projection {
+  const isOfE = (event: RecordedEvent): event is RecordedEvent<E> => types.has(event.type);
+  return { ...basics, handles: types, apply: (events, contextAt) => apply(events.filter(isOfE), contextAt) };
 }
 
-export function defineBatchProjection<E extends DomainEvent>(
-  definition: ProjectionBasics & {
-    /** Every type the batch handler reads, each once. */
-    handles: { readonly [T in E['type']]?: true };
-    handleBatch(events: readonly RecordedEvent<E>[], context: ProjectionContext): Promise<void>;
-  },
-): Projection {
-  const { handles, handleBatch, ...basics } = definition;
-  const types = new Set(Object.keys(handles));
-  // The catalog parsed each event by its type, so one of a type of E has E's data for that type.
-  const isHandled = (event: RecordedEvent): event is RecordedEvent<E> => types.has(event.type);
-  return {
-    ...basics,
-    handles: types,
-    batched: true,
-    async apply(events, contextAt) {
-      const own = events.filter(isHandled);
-      if (own.length > 0) await handleBatch(own, contextAt(own[own.length - 1]!.position));
-    },
-  };
+export function defineProjection<E extends DomainEvent>({ handlers, ...basics }: ProjectionBasics & { handlers: ProjectionHandlers<E> }): Projection {
+  return projectionOf<E>(basics, new Set(Object.keys(handlers)), async (events, contextAt) => {
+    for (const event of events) await dispatch(handlers, event, contextAt(event.position));
+  });
+}
+
+export function defineBatchProjection<E extends DomainEvent>({
+  handles,
+  handleBatch,
+  ...basics
+}: ProjectionBasics & {
+  /** Every type the batch handler reads, each once. */
+  handles: { readonly [T in E['type']]?: true };
+  handleBatch(events: readonly RecordedEvent<E>[], context: ProjectionContext): Promise<void>;
+}): Projection {
+  return projectionOf<E>(basics, new Set(Object.keys(handles)), async (events, contextAt) => {
+    if (events.length > 0) await handleBatch(events, contextAt(events[events.length - 1]!.position));
+  });
 }
 
 export type ReadModelDb = Kysely<DB>;
